@@ -1,0 +1,90 @@
+//! Command line: one module per subcommand; errors print as `error: …` and `hint: …`.
+
+mod bench;
+mod render;
+mod templates;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use cardfarm::Renderer;
+
+#[derive(Debug, Parser)]
+#[command(name = "cardfarm", version, about = "Renders personal year-in-music story cards")]
+pub struct Args {
+    /// Folder of templates.
+    #[arg(long, global = true, env = "CARDFARM_TEMPLATES", value_name = "DIR")]
+    templates: Option<PathBuf>,
+    /// Folder of fonts; only these are used.
+    #[arg(long, global = true, env = "CARDFARM_FONTS", value_name = "DIR")]
+    fonts: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// List templates and their formats.
+    Templates,
+    /// Render one user's cards to PNG (and optionally the filled SVG).
+    Render(render::Args),
+    /// Render many cards and report cards/s, latency percentiles and peak memory.
+    Bench(bench::Args),
+    /// Print the JSON Schema of the stats format.
+    Schema,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let templates = resolve(args.templates, "templates");
+    let fonts = resolve(args.fonts, "fonts");
+    match args.command {
+        Command::Templates => templates::run(&load(&templates, &fonts)?),
+        Command::Render(a) => render::run(a, &templates, &fonts),
+        Command::Bench(a) => bench::run(a, &load(&templates, &fonts)?),
+        Command::Schema => {
+            println!("{:#}", cardfarm::model::json_schema());
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+pub fn load(templates: &Path, fonts: &Path) -> anyhow::Result<Renderer> {
+    Ok(Renderer::load(templates, fonts)?)
+}
+
+/// A path flag's value, else `default` in the working directory, else in the source checkout
+/// this binary was built from, so `cargo run` works from anywhere in a clone.
+pub fn resolve(flag: Option<PathBuf>, default: &str) -> PathBuf {
+    if let Some(path) = flag {
+        return path;
+    }
+    let local = PathBuf::from(default);
+    if local.exists() {
+        return local;
+    }
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(default)
+}
+
+/// Prints an error with its causes and, where one helps, a hint.
+pub fn report(e: &anyhow::Error) {
+    eprintln!("error: {e}");
+    for cause in e.chain().skip(1) {
+        eprintln!("  caused by: {cause}");
+    }
+    if let Some(hint) = e.downcast_ref::<cardfarm::Error>().and_then(hint) {
+        eprintln!("hint: {hint}");
+    }
+}
+
+fn hint(e: &cardfarm::Error) -> Option<String> {
+    use cardfarm::Error::*;
+    Some(match e {
+        UnknownUser { .. } => "pass --data <FILE.jsonl> to pick another dataset, or --stats <FILE.json> for one user".into(),
+        UnknownTemplate { .. } | UnknownFormat { .. } => "`cardfarm templates` lists templates and formats".into(),
+        MalformedJson { .. } | InvalidStats { .. } => "`cardfarm schema` prints the stats format as JSON Schema".into(),
+        BrokenTemplate { .. } | Fill { .. } | Parse { .. } => "fix the template file named above; `--emit-svg` shows the filled SVG".into(),
+        _ => return None,
+    })
+}

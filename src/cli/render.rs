@@ -1,0 +1,157 @@
+//! `cardfarm render`: a designer's loop. One user, one template (or all), PNG and SVG out;
+//! `--watch` re-renders when a template, font or the data changes.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use cardfarm::dataset::Dataset;
+use cardfarm::{Renderer, Source, Stats};
+
+#[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("who").required(true).args(["user", "stats"])))]
+#[command(group(clap::ArgGroup::new("what").required(true).args(["template", "all"])))]
+pub struct Args {
+    /// User id to look up in the dataset.
+    #[arg(long, short)]
+    user: Option<String>,
+    /// One user's stats file, instead of --user.
+    #[arg(long, value_name = "FILE.json")]
+    stats: Option<PathBuf>,
+    /// Template name (see `cardfarm templates`).
+    #[arg(long, short)]
+    template: Option<String>,
+    /// Every template and format; --out is then a folder.
+    #[arg(long)]
+    all: bool,
+    /// Output format.
+    #[arg(long, short, default_value = "story")]
+    format: String,
+    /// Dataset (JSON Lines). Default: the bundled sample.
+    #[arg(long, env = "CARDFARM_DATA", value_name = "FILE.jsonl")]
+    data: Option<PathBuf>,
+    /// Where to write the PNG (a folder with --all). Default: `<user>-<template>-<format>.png`.
+    #[arg(long, short)]
+    out: Option<PathBuf>,
+    /// Also write the filled, self-contained SVG here.
+    #[arg(long, value_name = "FILE.svg")]
+    emit_svg: Option<PathBuf>,
+    /// Re-render whenever a template, font or the data changes.
+    #[arg(long)]
+    watch: bool,
+}
+
+pub fn run(args: Args, templates: &Path, fonts: &Path) -> anyhow::Result<ExitCode> {
+    let data = args
+        .data
+        .clone()
+        .unwrap_or_else(|| super::resolve(None, "data/sample.jsonl"));
+    let once = || -> anyhow::Result<()> {
+        let renderer = super::load(templates, fonts)?;
+        render_once(&args, &renderer, &data)
+    };
+    if !args.watch {
+        once()?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if let Err(e) = once() {
+        super::report(&e);
+    }
+    watch(&args, &[templates, fonts, &data], once)
+}
+
+fn render_once(args: &Args, renderer: &Renderer, data: &Path) -> anyhow::Result<()> {
+    let (stats, root) = load_stats(args, data)?;
+    let source = Source {
+        stats: &stats,
+        root: Some(&root),
+    };
+    let jobs: Vec<(String, String)> = match &args.template {
+        Some(t) if !args.all => vec![(t.clone(), args.format.clone())],
+        _ => renderer
+            .templates()
+            .iter()
+            .flat_map(|t| t.formats.keys().map(|f| (t.name.clone(), f.clone())))
+            .collect(),
+    };
+    for (template, format) in &jobs {
+        let started = Instant::now();
+        let card = renderer.render(source, template, format)?;
+        let out = output_path(args, &stats.user_id, template, format);
+        if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        }
+        std::fs::write(&out, card.png.as_bytes()).with_context(|| format!("writing {}", out.display()))?;
+        for w in &card.warnings {
+            eprintln!("warning: {w}");
+        }
+        eprintln!(
+            "wrote {} ({} KB, {:.1} ms)",
+            out.display(),
+            card.png.as_bytes().len() / 1024,
+            started.elapsed().as_secs_f64() * 1000.0
+        );
+        if let Some(svg_out) = &args.emit_svg {
+            let svg_out = if args.all {
+                svg_out.join(format!("{}-{template}-{format}.svg", stats.user_id))
+            } else {
+                svg_out.clone()
+            };
+            let (svg, _) = renderer.compose_svg(source, template, format)?;
+            std::fs::write(&svg_out, svg).with_context(|| format!("writing {}", svg_out.display()))?;
+            eprintln!("wrote {}", svg_out.display());
+        }
+    }
+    Ok(())
+}
+
+fn load_stats(args: &Args, data: &Path) -> anyhow::Result<(Stats, PathBuf)> {
+    if let Some(file) = &args.stats {
+        let json = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+        let stats = Stats::from_json(&json, &file.display().to_string())?;
+        let root = file.parent().unwrap_or(Path::new(".")).to_path_buf();
+        return Ok((stats, root));
+    }
+    let user = args.user.as_deref().unwrap_or_default();
+    let dataset = Dataset::open(data)?;
+    Ok((dataset.find(user)?, dataset.root().to_path_buf()))
+}
+
+fn output_path(args: &Args, user: &str, template: &str, format: &str) -> PathBuf {
+    let name = format!("{user}-{template}-{format}.png");
+    match &args.out {
+        Some(dir) if args.all => dir.join(name),
+        Some(file) => file.clone(),
+        None => PathBuf::from(name),
+    }
+}
+
+/// Runs `once` after every change under `paths`, until interrupted.
+fn watch(args: &Args, paths: &[&Path], once: impl Fn() -> anyhow::Result<()>) -> anyhow::Result<ExitCode> {
+    use notify::{RecursiveMode, Watcher};
+    let (tx, rx) = mpsc::channel();
+    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+        if let Ok(e) = event {
+            if !e.kind.is_access() {
+                let _ = tx.send(());
+            }
+        }
+    })?;
+    for path in paths {
+        watcher
+            .watch(path, RecursiveMode::Recursive)
+            .with_context(|| format!("watching {}", path.display()))?;
+    }
+    let what = args.template.as_deref().unwrap_or("all templates");
+    eprintln!("watching templates, fonts and data; re-rendering {what} on change (Ctrl-C stops)");
+    while rx.recv().is_ok() {
+        // Editors write in bursts: wait for quiet before re-rendering.
+        while rx.recv_timeout(Duration::from_millis(150)).is_ok() {}
+        if let Err(e) = once() {
+            super::report(&e);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

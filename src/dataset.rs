@@ -1,0 +1,95 @@
+//! Dataset: users' stats as JSON Lines, one user per line; the input store of the CLI and the
+//! batch. Lines are parsed lazily, so finding one user in a large file reads, not parses, the
+//! rest.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+use crate::model::Stats;
+
+/// A JSON Lines file of stats.
+#[derive(Debug, Clone)]
+pub struct Dataset {
+    path: PathBuf,
+}
+
+impl Dataset {
+    pub fn open(path: &Path) -> Result<Dataset> {
+        if !path.is_file() {
+            return Err(Error::io(
+                path,
+                std::io::Error::new(std::io::ErrorKind::NotFound, "dataset file not found"),
+            ));
+        }
+        Ok(Dataset {
+            path: path.to_path_buf(),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The folder relative image paths resolve against.
+    pub fn root(&self) -> &Path {
+        self.path.parent().unwrap_or(Path::new("."))
+    }
+
+    /// Every user, in file order; each item is that line's stats or its error. Blank lines are
+    /// skipped.
+    pub fn users(&self) -> Result<impl Iterator<Item = Result<Stats>> + '_> {
+        let file = std::fs::File::open(&self.path).map_err(|e| Error::io(&self.path, e))?;
+        Ok(BufReader::new(file)
+            .lines()
+            .enumerate()
+            .filter_map(move |(i, line)| match line {
+                Err(e) => Some(Err(Error::io(&self.path, e))),
+                Ok(l) if l.trim().is_empty() => None,
+                Ok(l) => Some(self.parse_line(i + 1, &l)),
+            }))
+    }
+
+    /// The stats of one user. Only lines that mention the id are parsed.
+    pub fn find(&self, user_id: &str) -> Result<Stats> {
+        let file = std::fs::File::open(&self.path).map_err(|e| Error::io(&self.path, e))?;
+        let needle = format!("\"{user_id}\"");
+        for (i, line) in BufReader::new(file).lines().enumerate() {
+            let line = line.map_err(|e| Error::io(&self.path, e))?;
+            if !line.contains(&needle) {
+                continue;
+            }
+            let value = self.json_line(i + 1, &line)?;
+            if value.get("user_id").and_then(|v| v.as_str()) == Some(user_id) {
+                return self.stats_line(i + 1, value);
+            }
+        }
+        Err(Error::UnknownUser {
+            user_id: user_id.to_string(),
+            dataset: self.path.display().to_string(),
+        })
+    }
+
+    fn parse_line(&self, line_no: usize, line: &str) -> Result<Stats> {
+        let value = self.json_line(line_no, line)?;
+        self.stats_line(line_no, value)
+    }
+
+    fn json_line(&self, line_no: usize, line: &str) -> Result<serde_json::Value> {
+        serde_json::from_str(line).map_err(|e| Error::MalformedJson {
+            location: format!("{}, line {line_no}, column {}", self.path.display(), e.column()),
+            message: crate::model::strip_position(&e.to_string()),
+        })
+    }
+
+    /// Validates a record, naming its line in any error.
+    fn stats_line(&self, line_no: usize, value: serde_json::Value) -> Result<Stats> {
+        Stats::from_value(value).map_err(|e| match e {
+            Error::InvalidStats { path, message } => Error::InvalidStats {
+                path: format!("{}:{line_no}: {path}", self.path.display()),
+                message,
+            },
+            other => other,
+        })
+    }
+}

@@ -1,0 +1,86 @@
+//! The library's one error type.
+//!
+//! Every variant says whether retrying could help ([`Error::is_retryable`]): bad input
+//! (invalid stats, an unknown template, a broken template) is fatal and named; I/O is
+//! retryable. Front ends map variants to exit codes, HTTP statuses or dead letters.
+
+use std::path::PathBuf;
+
+/// Anything that can stop one card from being rendered.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The stats JSON is not JSON. `location` is `line L, column C` (and a file when known).
+    #[error("malformed JSON at {location}: {message}")]
+    MalformedJson { location: String, message: String },
+
+    /// The stats are JSON but break a rule; `path` names the field (`top_artists[2].minutes`).
+    #[error("{path}: {message}")]
+    InvalidStats { path: String, message: String },
+
+    /// No user with that id in the dataset.
+    #[error("unknown user `{user_id}` in {dataset}")]
+    UnknownUser { user_id: String, dataset: String },
+
+    /// No template with that name.
+    #[error("unknown template `{name}`; available: {available}")]
+    UnknownTemplate { name: String, available: String },
+
+    /// The template exists but not in that format.
+    #[error("template `{template}` has no format `{format}`; it has: {available}")]
+    UnknownFormat {
+        template: String,
+        format: String,
+        available: String,
+    },
+
+    /// A template file cannot be loaded or compiled (handlebars syntax, manifest, background SVG).
+    #[error("broken template {file}: {message}")]
+    BrokenTemplate { file: String, message: String },
+
+    /// Filling the template failed (a missing field in strict mode, a helper given bad arguments).
+    #[error("template `{template}` failed to fill: {message}")]
+    Fill { template: String, message: String },
+
+    /// usvg rejected the filled SVG. This is a template bug: user strings are escaped.
+    #[error("template `{template}` produced SVG that does not parse: {message}")]
+    Parse { template: String, message: String },
+
+    /// The font directory is missing or holds no usable font.
+    #[error("fonts: {0}")]
+    Fonts(String),
+
+    /// A panic inside the render of one card, caught so that the process lives on.
+    #[error("internal error while rendering `{template}`: {message}")]
+    Panic { template: String, message: String },
+
+    /// PNG encoding failed.
+    #[error("PNG encoding failed: {0}")]
+    Encode(String),
+
+    /// Reading or writing a file failed.
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl Error {
+    /// Whether trying the same job again later could succeed.
+    ///
+    /// Only I/O is transient; everything else is decided by the input or the templates.
+    pub fn is_retryable(&self) -> bool {
+        matches!(self, Error::Io { .. })
+    }
+
+    pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+}
+
+/// The library's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,32 @@
+//! cardfarm: personal "year in music" story cards, rendered without a browser.
+//!
+//! The pipeline runs one way, one module per stage:
+//!
+//! 1. [`model`]: one user's stats, parsed and validated ([`dataset`] reads many).
+//! 2. [`view`]: the stats as templates see them, with everything derived in Rust
+//!    ([`personality`], [`chart`] geometry, [`locale`] numbers, prepared [`photo`]s).
+//! 3. [`template`]: handlebars fills a format's layer → [`template::Svg`]. User text is laid
+//!    out by [`text`] with the bundled [`fonts`] and drawn as outlines.
+//! 4. [`render`]: usvg parses, resvg paints over the cached background → pixmap.
+//! 5. [`png`]: fast encoding → [`png::Png`].
+//!
+//! The CLI, the HTTP server and the queue worker are thin shells over
+//! [`render::Renderer::render`].
+
+pub mod chart;
+pub mod dataset;
+pub mod error;
+pub mod fonts;
+pub mod locale;
+pub mod model;
+pub mod personality;
+pub mod photo;
+pub mod png;
+pub mod render;
+pub mod template;
+pub mod text;
+pub mod view;
+
+pub use error::{Error, Result};
+pub use model::Stats;
+pub use render::{Card, Renderer, Source};

@@ -1,0 +1,57 @@
+//! PNG: the pixmap → bytes step. Fast deflate (fdeflate) and the `Up` filter: a story card
+//! encodes in milliseconds, not the hundreds a best-compression encoder takes. Opaque cards
+//! are written as RGB, a quarter smaller than RGBA.
+
+use ::png::{BitDepth, ColorType, Compression, Encoder, Filter};
+
+use crate::error::{Error, Result};
+
+/// Encoded PNG bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Png(pub Vec<u8>);
+
+impl Png {
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+/// Encodes a pixmap: RGB when every pixel is opaque, RGBA (demultiplied) otherwise.
+pub fn encode(pixmap: &tiny_skia::Pixmap) -> Result<Png> {
+    let (w, h) = (pixmap.width(), pixmap.height());
+    let opaque = pixmap.pixels().iter().all(|p| p.alpha() == 255);
+    let bytes = if opaque {
+        let mut rgb = Vec::with_capacity(w as usize * h as usize * 3);
+        for px in pixmap.data().chunks_exact(4) {
+            rgb.extend_from_slice(&px[..3]);
+        }
+        encode_raw(&rgb, w, h, ColorType::Rgb)?
+    } else {
+        let mut rgba = Vec::with_capacity(w as usize * h as usize * 4);
+        for px in pixmap.pixels() {
+            let c = px.demultiply();
+            rgba.extend_from_slice(&[c.red(), c.green(), c.blue(), c.alpha()]);
+        }
+        encode_raw(&rgba, w, h, ColorType::Rgba)?
+    };
+    Ok(Png(bytes))
+}
+
+/// Encodes 8-bit RGB rows.
+pub fn encode_rgb(rgb: &[u8], width: u32, height: u32) -> Result<Vec<u8>> {
+    encode_raw(rgb, width, height, ColorType::Rgb)
+}
+
+fn encode_raw(data: &[u8], width: u32, height: u32, color: ColorType) -> Result<Vec<u8>> {
+    let mut out = Vec::with_capacity(data.len() / 3);
+    let err = |e: ::png::EncodingError| Error::Encode(e.to_string());
+    let mut encoder = Encoder::new(&mut out, width, height);
+    encoder.set_color(color);
+    encoder.set_depth(BitDepth::Eight);
+    encoder.set_compression(Compression::Fast);
+    encoder.set_filter(Filter::Up);
+    let mut writer = encoder.write_header().map_err(err)?;
+    writer.write_image_data(data).map_err(err)?;
+    writer.finish().map_err(err)?;
+    Ok(out)
+}

@@ -1,0 +1,289 @@
+//! Template: the `templates/` folder, compiled once, and the fill step (view → SVG).
+//!
+//! A template is a folder with a `template.toml` manifest and, per format, two SVG files:
+//!
+//! - a **background** (`story-bg.svg`): static art, the same for every user (gradients, glows,
+//!   shapes, labels). It is rasterized once per format and reused for every card, which is
+//!   where the speed comes from: blur filters cost hundreds of milliseconds, once.
+//! - a **layer** (`story.svg.hbs`): a handlebars template filled per user, drawn over the
+//!   background: text, photos, charts.
+//!
+//! Templates are strict: a missing field is an error, not a blank. Values are escaped for XML;
+//! the [`helpers`] that return SVG (`text`, `avatar`) build it from escaped parts.
+
+mod helpers;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+use handlebars::Handlebars;
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+use crate::fonts::Fonts;
+
+/// A filled SVG document, ready to parse. Only [`Templates::fill`] makes one, so an unfilled
+/// template cannot reach the rasterizer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Svg(String);
+
+impl Svg {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// `template.toml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Manifest {
+    description: String,
+    /// Bump when the template's look changes (caches and ETags key on it).
+    version: u32,
+    formats: BTreeMap<String, FormatManifest>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FormatManifest {
+    width: u32,
+    height: u32,
+    background: Option<String>,
+    layer: String,
+    /// How many top artists' photos the layer shows. Default: 0.
+    #[serde(default)]
+    photos: usize,
+    /// Side of the square the photos are prepared at, in pixels. Default: 512.
+    #[serde(default = "default_photo_size")]
+    photo_size: u32,
+}
+
+fn default_photo_size() -> u32 {
+    512
+}
+
+/// One template and its formats.
+#[derive(Debug)]
+pub struct Template {
+    pub name: String,
+    pub description: String,
+    pub version: u32,
+    pub formats: BTreeMap<String, Format>,
+}
+
+/// One output format of a template.
+#[derive(Debug)]
+pub struct Format {
+    pub name: String,
+    pub width: u32,
+    pub height: u32,
+    pub photos: usize,
+    pub photo_size: u32,
+    /// Handlebars name of the layer: `template/format`.
+    layer: String,
+    layer_file: PathBuf,
+    pub(crate) background: Option<Background>,
+}
+
+/// The static part of a format, parsed and rasterized on first use.
+#[derive(Debug)]
+pub(crate) struct Background {
+    pub file: PathBuf,
+    pub svg: String,
+    pub pixmap: OnceLock<std::result::Result<Arc<tiny_skia::Pixmap>, String>>,
+}
+
+/// Every template in a folder, compiled.
+pub struct Templates {
+    root: PathBuf,
+    registry: Handlebars<'static>,
+    templates: BTreeMap<String, Template>,
+}
+
+impl Templates {
+    /// Loads and compiles every template under `root` (folders with a `template.toml`) and the
+    /// shared partials in `root/_partials/*.hbs`.
+    pub fn load(root: &Path, fonts: Arc<Fonts>) -> Result<Templates> {
+        let mut registry = Handlebars::new();
+        registry.set_strict_mode(true);
+        registry.set_prevent_indent(true);
+        registry.register_escape_fn(escape_xml);
+        helpers::register(&mut registry, fonts);
+
+        let broken = |file: &Path, message: String| Error::BrokenTemplate {
+            file: file.display().to_string(),
+            message,
+        };
+        let read = |file: &Path| std::fs::read_to_string(file).map_err(|e| Error::io(file, e));
+
+        let partials = root.join("_partials");
+        if partials.is_dir() {
+            for file in sorted_entries(&partials)? {
+                if file.extension().is_some_and(|e| e == "hbs") {
+                    let name = file
+                        .file_stem()
+                        .and_then(|s| s.to_str())
+                        .unwrap_or_default()
+                        .to_string();
+                    registry
+                        .register_partial(&name, read(&file)?)
+                        .map_err(|e| broken(&file, template_error(&e)))?;
+                }
+            }
+        }
+
+        let mut templates = BTreeMap::new();
+        for dir in sorted_entries(root)? {
+            let manifest_file = dir.join("template.toml");
+            if !manifest_file.is_file() {
+                continue;
+            }
+            let name = dir
+                .file_name()
+                .and_then(|s| s.to_str())
+                .unwrap_or_default()
+                .to_string();
+            let manifest: Manifest = toml::from_str(&read(&manifest_file)?)
+                .map_err(|e| broken(&manifest_file, e.to_string()))?;
+            let mut formats = BTreeMap::new();
+            for (format_name, f) in manifest.formats {
+                if !(16..=4096).contains(&f.width) || !(16..=4096).contains(&f.height) {
+                    return Err(broken(
+                        &manifest_file,
+                        format!("format `{format_name}`: width and height must be 16 to 4096"),
+                    ));
+                }
+                let layer_file = dir.join(&f.layer);
+                let layer = format!("{name}/{format_name}");
+                registry
+                    .register_template_string(&layer, read(&layer_file)?)
+                    .map_err(|e| broken(&layer_file, template_error(&e)))?;
+                let background = match &f.background {
+                    Some(file) => {
+                        let file = dir.join(file);
+                        Some(Background {
+                            svg: read(&file)?,
+                            file,
+                            pixmap: OnceLock::new(),
+                        })
+                    }
+                    None => None,
+                };
+                formats.insert(
+                    format_name.clone(),
+                    Format {
+                        name: format_name,
+                        width: f.width,
+                        height: f.height,
+                        photos: f.photos.min(crate::model::MAX_LIST),
+                        photo_size: f.photo_size.clamp(16, 2048),
+                        layer,
+                        layer_file,
+                        background,
+                    },
+                );
+            }
+            templates.insert(
+                name.clone(),
+                Template {
+                    name,
+                    description: manifest.description,
+                    version: manifest.version,
+                    formats,
+                },
+            );
+        }
+        if templates.is_empty() {
+            return Err(Error::BrokenTemplate {
+                file: root.display().to_string(),
+                message: "no template folders (with a template.toml) found".into(),
+            });
+        }
+        Ok(Templates {
+            root: root.to_path_buf(),
+            registry,
+            templates,
+        })
+    }
+
+    /// The folder the templates came from.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// All templates, by name.
+    pub fn iter(&self) -> impl Iterator<Item = &Template> {
+        self.templates.values()
+    }
+
+    /// The template and format, or an error listing what exists.
+    pub fn get(&self, template: &str, format: &str) -> Result<(&Template, &Format)> {
+        let t = self
+            .templates
+            .get(template)
+            .ok_or_else(|| Error::UnknownTemplate {
+                name: template.to_string(),
+                available: self.templates.keys().cloned().collect::<Vec<_>>().join(", "),
+            })?;
+        let f = t.formats.get(format).ok_or_else(|| Error::UnknownFormat {
+            template: template.to_string(),
+            format: format.to_string(),
+            available: t.formats.keys().cloned().collect::<Vec<_>>().join(", "),
+        })?;
+        Ok((t, f))
+    }
+
+    /// Fills a format's layer with a view.
+    pub fn fill(&self, template: &Template, format: &Format, view: &crate::view::View) -> Result<Svg> {
+        self.registry
+            .render(&format.layer, view)
+            .map(Svg)
+            .map_err(|e| Error::Fill {
+                template: template.name.clone(),
+                message: render_error(&e, &format.layer_file),
+            })
+    }
+}
+
+fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| Error::io(dir, e))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    entries.sort();
+    Ok(entries)
+}
+
+fn template_error(e: &handlebars::TemplateError) -> String {
+    match e.pos() {
+        Some((line, column)) => format!("line {line}, column {column}: {}", e.reason()),
+        None => e.reason().to_string(),
+    }
+}
+
+fn render_error(e: &handlebars::RenderError, file: &Path) -> String {
+    let reason = e.reason().to_string();
+    match (e.line_no, e.column_no) {
+        (Some(line), Some(column)) => {
+            format!("{}, line {line}, column {column}: {reason}", file.display())
+        }
+        _ => format!("{}: {reason}", file.display()),
+    }
+}
+
+/// Escapes text for XML content and attribute values.
+pub fn escape_xml(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c => out.push(c),
+        }
+    }
+    out
+}

@@ -1,0 +1,187 @@
+//! View: the stats as a template sees them. The user's fields plus everything derived in
+//! Rust (ranks, genre slices, hours, personality, initials, prepared photos), so templates
+//! only place things. Image paths never reach a template; prepared photos do.
+
+use serde::Serialize;
+use unicode_segmentation::UnicodeSegmentation;
+
+use crate::model::Stats;
+use crate::personality::{self, Personality};
+use crate::photo::DataUri;
+
+/// The data a template is filled with.
+#[derive(Debug, Clone, Serialize)]
+pub struct View {
+    pub user_id: String,
+    pub display_name: String,
+    pub year: i32,
+    pub locale: String,
+    pub minutes_listened: u64,
+    pub hours_listened: u64,
+    pub days_listened: f64,
+    pub top_artists: Vec<ArtistView>,
+    pub top_tracks: Vec<TrackView>,
+    pub top_genres: Vec<GenreView>,
+    /// The first of each list, or null, so cards can feature it without index tricks.
+    pub top_artist: Option<ArtistView>,
+    pub top_track: Option<TrackView>,
+    pub top_genre: Option<GenreView>,
+    /// The lists without their first item: the runners-up under a featured #1.
+    pub other_artists: Vec<ArtistView>,
+    pub other_tracks: Vec<TrackView>,
+    pub listening_clock: Option<Vec<f64>>,
+    pub top_artist_percentile: Option<f64>,
+    pub personality: Personality,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ArtistView {
+    pub rank: usize,
+    pub name: String,
+    pub minutes: u64,
+    /// Prepared photo (`data:` URI), or null: the template draws the placeholder.
+    pub photo: Option<DataUri>,
+    /// One or two letters for the placeholder.
+    pub initials: String,
+    /// A hue (0–359) stable per name, for placeholder colour.
+    pub hue: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TrackView {
+    pub rank: usize,
+    pub title: String,
+    pub artist: String,
+    pub plays: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GenreView {
+    pub rank: usize,
+    pub name: String,
+    pub share: f64,
+    /// Where this genre's slice starts and ends on a 0–1 dial (shares laid end to end).
+    pub start: f64,
+    pub end: f64,
+    /// Share relative to the largest genre, 0–1, for bar lengths.
+    pub relative: f64,
+}
+
+impl View {
+    /// Builds the view; `photos[i]` is the prepared photo of artist `i`, if any.
+    pub fn new(stats: &Stats, photos: &[Option<DataUri>]) -> View {
+        let top_artists: Vec<ArtistView> = stats
+            .top_artists
+            .iter()
+            .enumerate()
+            .map(|(i, a)| ArtistView {
+                rank: i + 1,
+                name: a.name.clone(),
+                minutes: a.minutes.0,
+                photo: photos.get(i).cloned().flatten(),
+                initials: initials(&a.name),
+                hue: hue(&a.name),
+            })
+            .collect();
+        let top_tracks: Vec<TrackView> = stats
+            .top_tracks
+            .iter()
+            .enumerate()
+            .map(|(i, t)| TrackView {
+                rank: i + 1,
+                title: t.title.clone(),
+                artist: t.artist.clone(),
+                plays: t.plays.0,
+            })
+            .collect();
+        let largest = stats
+            .top_genres
+            .iter()
+            .map(|g| g.share)
+            .fold(0.0, f64::max);
+        let mut start = 0.0;
+        let top_genres: Vec<GenreView> = stats
+            .top_genres
+            .iter()
+            .enumerate()
+            .map(|(i, g)| {
+                let end = (start + g.share).min(1.0);
+                let view = GenreView {
+                    rank: i + 1,
+                    name: g.name.clone(),
+                    share: g.share,
+                    start,
+                    end,
+                    relative: if largest > 0.0 { g.share / largest } else { 0.0 },
+                };
+                start = end;
+                view
+            })
+            .collect();
+        let minutes = stats.minutes_listened.0;
+        View {
+            user_id: stats.user_id.clone(),
+            display_name: stats.display_name.clone(),
+            year: stats.year,
+            locale: stats.locale().to_string(),
+            minutes_listened: minutes,
+            hours_listened: minutes / 60,
+            days_listened: minutes as f64 / 1440.0,
+            top_artist: top_artists.first().cloned(),
+            top_track: top_tracks.first().cloned(),
+            top_genre: top_genres.first().cloned(),
+            other_artists: top_artists.iter().skip(1).cloned().collect(),
+            other_tracks: top_tracks.iter().skip(1).cloned().collect(),
+            top_artists,
+            top_tracks,
+            top_genres,
+            listening_clock: stats.listening_clock.clone(),
+            top_artist_percentile: stats.top_artist_percentile,
+            personality: personality::of_clock(stats.listening_clock.as_deref()),
+        }
+    }
+}
+
+/// First letters of the first and last words ("Zoë Åkerlund" → "ZÅ"); one cluster for a
+/// single word or a name without spaces (most CJK names).
+pub fn initials(name: &str) -> String {
+    let words: Vec<&str> = name
+        .split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .collect();
+    let first_cluster = |w: &str| -> String {
+        w.graphemes(true)
+            .find(|g| g.chars().any(char::is_alphanumeric))
+            .unwrap_or("")
+            .to_uppercase()
+    };
+    match words.as_slice() {
+        [] => name.graphemes(true).next().unwrap_or("♪").to_string(),
+        [only] => first_cluster(only),
+        [first, .., last] => format!("{}{}", first_cluster(first), first_cluster(last)),
+    }
+}
+
+/// A stable hue for a name (FNV-1a), so a placeholder keeps its colour everywhere.
+pub fn hue(name: &str) -> u32 {
+    let mut h: u32 = 0x811c9dc5;
+    for b in name.bytes() {
+        h ^= u32::from(b);
+        h = h.wrapping_mul(0x01000193);
+    }
+    h % 360
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn initials_by_word() {
+        assert_eq!(initials("Zoë Åkerlund"), "ZÅ");
+        assert_eq!(initials("aurora"), "A");
+        assert_eq!(initials("宇多田ヒカル"), "宇");
+        assert_eq!(initials("The Midnight Choir Club"), "TC");
+        assert_eq!(initials("🐰🔥"), "🐰");
+    }
+}
