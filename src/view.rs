@@ -158,8 +158,17 @@ pub fn initials(name: &str) -> String {
     match words.as_slice() {
         [] => name.graphemes(true).next().unwrap_or("♪").to_string(),
         [only] => first_cluster(only),
-        [first, .., last] => format!("{}{}", first_cluster(first), first_cluster(last)),
+        // Two letters only when both words share a script: "Aس" reads as noise.
+        [first, .., last] if script_of(first) == script_of(last) => {
+            format!("{}{}", first_cluster(first), first_cluster(last))
+        }
+        [first, ..] => first_cluster(first),
     }
+}
+
+fn script_of(word: &str) -> Option<unicode_script::Script> {
+    use unicode_script::UnicodeScript;
+    word.chars().find(|c| c.is_alphanumeric()).map(|c| c.script())
 }
 
 /// A stable hue for a name (FNV-1a), so a placeholder keeps its colour everywhere.
@@ -183,5 +192,6 @@ mod tests {
         assert_eq!(initials("宇多田ヒカル"), "宇");
         assert_eq!(initials("The Midnight Choir Club"), "TC");
         assert_eq!(initials("🐰🔥"), "🐰");
+        assert_eq!(initials("Arijit अरिजीत سلام"), "A");
     }
 }
