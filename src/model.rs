@@ -30,13 +30,17 @@ pub struct Stats {
     /// Minutes listened in the year.
     pub minutes_listened: Count,
     /// Up to five artists, most listened first.
+    #[schemars(length(max = 5))]
     pub top_artists: Vec<Artist>,
     /// Up to five tracks, most played first.
+    #[schemars(length(max = 5))]
     pub top_tracks: Vec<Track>,
     /// Up to five genres, largest share first.
+    #[schemars(length(max = 5))]
     pub top_genres: Vec<Genre>,
     /// Minutes listened in each hour of the day, hour 0 first: exactly 24 numbers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 24, max = 24))]
     pub listening_clock: Option<Vec<f64>>,
     /// The user is in the top this-many percent of their top artist's listeners (0.5 = top 0.5%).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -69,6 +73,7 @@ pub struct Track {
 pub struct Genre {
     pub name: String,
     /// Share of listening time, 0 to 1.
+    #[schemars(range(min = 0.0, max = 1.0))]
     pub share: f64,
 }
 

@@ -24,6 +24,12 @@ pub use shape::Line;
 
 use crate::fonts::Fonts;
 
+/// Shapes one line of text (no wrapping, no fitting): for measuring and for inspecting which
+/// face drew what.
+pub fn shape(fonts: &Fonts, text: &str, weight: u16) -> Line {
+    shape::shape_line(fonts, text, weight)
+}
+
 /// Width of `text` in em (multiply by the font size for pixels), on one line.
 pub fn measure(fonts: &Fonts, text: &str, weight: u16) -> f32 {
     shape::shape_line(fonts, text, weight).width

@@ -26,6 +26,15 @@ pub struct Line {
     pub text: String,
 }
 
+impl Line {
+    /// Each glyph's face family and glyph id, left to right. Glyph id 0 is `.notdef`: a box.
+    pub fn glyphs<'a>(&'a self, fonts: &'a Fonts) -> impl Iterator<Item = (&'a str, u32)> + 'a {
+        self.glyphs
+            .iter()
+            .map(|g| (fonts.face(g.face).family.as_str(), g.id))
+    }
+}
+
 /// Shapes one line of text (no line breaks) at `weight`.
 pub(crate) fn shape_line(fonts: &Fonts, text: &str, weight: u16) -> Line {
     let mut line = Line {

@@ -1,0 +1,74 @@
+//! End-to-end card rendering (stats → PNG bytes) per template and format, and the four stages
+//! of the story cards: fill, parse, rasterize, encode.
+//!
+//! `cargo bench --bench render` (add `-- end_to_end` or `-- stages` to pick a group).
+
+use std::path::Path;
+
+use cardfarm::{png, Renderer, Source, Stats};
+use criterion::{criterion_group, criterion_main, Criterion};
+
+fn setup() -> (Renderer, Stats) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let renderer =
+        Renderer::load(&root.join("templates"), &root.join("fonts")).expect("templates and fonts load");
+    let json = std::fs::read_to_string(root.join("tests/fixtures/typical.json")).expect("fixture");
+    let stats = Stats::from_json(&json, "typical.json").expect("valid fixture");
+    (renderer, stats)
+}
+
+fn end_to_end(c: &mut Criterion) {
+    let (renderer, stats) = setup();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let source = Source {
+        stats: &stats,
+        root: Some(&root),
+    };
+    let mut group = c.benchmark_group("end_to_end");
+    for t in renderer.templates().iter() {
+        for f in t.formats.keys() {
+            // Warm: the background is rasterized once per process, as in production.
+            renderer.render(source, &t.name, f).expect("renders");
+            group.bench_function(format!("{}/{f}", t.name), |b| {
+                b.iter(|| renderer.render(source, &t.name, f).expect("renders"))
+            });
+        }
+    }
+    group.finish();
+}
+
+fn stages(c: &mut Criterion) {
+    let (renderer, stats) = setup();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let source = Source {
+        stats: &stats,
+        root: Some(&root),
+    };
+    let mut group = c.benchmark_group("stages");
+    for t in renderer.templates().iter() {
+        let Some(f) = t.formats.get("story") else { continue };
+        let (svg, _) = renderer.fill(source, t, f).expect("fills");
+        let tree = renderer.parse(t, &svg).expect("parses");
+        let pixmap = renderer.rasterize(t, f, &tree).expect("rasterizes");
+        group.bench_function(format!("{}/fill", t.name), |b| {
+            b.iter(|| renderer.fill(source, t, f).expect("fills"))
+        });
+        group.bench_function(format!("{}/parse", t.name), |b| {
+            b.iter(|| renderer.parse(t, &svg).expect("parses"))
+        });
+        group.bench_function(format!("{}/rasterize", t.name), |b| {
+            b.iter(|| renderer.rasterize(t, f, &tree).expect("rasterizes"))
+        });
+        group.bench_function(format!("{}/encode", t.name), |b| {
+            b.iter(|| png::encode(&pixmap).expect("encodes"))
+        });
+    }
+    group.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(20).measurement_time(std::time::Duration::from_secs(3));
+    targets = end_to_end, stages
+}
+criterion_main!(benches);
