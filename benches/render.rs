@@ -10,8 +10,8 @@ use criterion::{criterion_group, criterion_main, Criterion};
 
 fn setup() -> (Renderer, Stats) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let renderer =
-        Renderer::load(&root.join("templates"), &root.join("fonts")).expect("templates and fonts load");
+    let renderer = Renderer::load(&root.join("templates"), &root.join("fonts"))
+        .expect("templates and fonts load");
     let json = std::fs::read_to_string(root.join("tests/fixtures/typical.json")).expect("fixture");
     let stats = Stats::from_json(&json, "typical.json").expect("valid fixture");
     (renderer, stats)
@@ -46,7 +46,9 @@ fn stages(c: &mut Criterion) {
     };
     let mut group = c.benchmark_group("stages");
     for t in renderer.templates().iter() {
-        let Some(f) = t.formats.get("story") else { continue };
+        let Some(f) = t.formats.get("story") else {
+            continue;
+        };
         let (svg, _) = renderer.fill(source, t, f).expect("fills");
         let tree = renderer.parse(t, &svg).expect("parses");
         let pixmap = renderer.rasterize(t, f, &tree).expect("rasterizes");

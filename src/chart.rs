@@ -37,9 +37,7 @@ pub fn ring_slice(cx: f64, cy: f64, inner: f64, outer: f64, from: f64, to: f64) 
     let large = if to - from > 0.5 { 1 } else { 0 };
     let (ox0, oy0) = point(outer, from);
     let (ox1, oy1) = point(outer, to);
-    let mut d = format!(
-        "M{ox0:.2} {oy0:.2}A{outer:.2} {outer:.2} 0 {large} 1 {ox1:.2} {oy1:.2}"
-    );
+    let mut d = format!("M{ox0:.2} {oy0:.2}A{outer:.2} {outer:.2} 0 {large} 1 {ox1:.2} {oy1:.2}");
     if inner > 0.0 {
         let (ix1, iy1) = point(inner, to);
         let (ix0, iy0) = point(inner, from);
@@ -83,7 +81,10 @@ mod tests {
     #[test]
     fn quarter_slice_goes_from_top_to_right() {
         let d = ring_slice(100.0, 100.0, 50.0, 100.0, 0.0, 0.25);
-        assert!(d.starts_with("M100.00 0.00A100.00 100.00 0 0 1 200.00 100.00"), "{d}");
+        assert!(
+            d.starts_with("M100.00 0.00A100.00 100.00 0 0 1 200.00 100.00"),
+            "{d}"
+        );
         assert!(d.contains("L150.00 100.00"), "{d}");
     }
 
@@ -91,7 +92,11 @@ mod tests {
     fn empty_and_full_slices() {
         assert_eq!(ring_slice(0.0, 0.0, 1.0, 2.0, 0.3, 0.3), "");
         let full = ring_slice(0.0, 0.0, 1.0, 2.0, 0.0, 1.0);
-        assert_eq!(full.matches('M').count(), 2, "outer and inner circles: {full}");
+        assert_eq!(
+            full.matches('M').count(),
+            2,
+            "outer and inner circles: {full}"
+        );
     }
 
     #[test]

@@ -12,7 +12,11 @@ use clap::{Parser, Subcommand};
 use cardfarm::Renderer;
 
 #[derive(Debug, Parser)]
-#[command(name = "cardfarm", version, about = "Renders personal year-in-music story cards")]
+#[command(
+    name = "cardfarm",
+    version,
+    about = "Renders personal year-in-music story cards"
+)]
 pub struct Args {
     /// Folder of templates.
     #[arg(long, global = true, env = "CARDFARM_TEMPLATES", value_name = "DIR")]
@@ -81,10 +85,19 @@ pub fn report(e: &anyhow::Error) {
 fn hint(e: &cardfarm::Error) -> Option<String> {
     use cardfarm::Error::*;
     Some(match e {
-        UnknownUser { .. } => "pass --data <FILE.jsonl> to pick another dataset, or --stats <FILE.json> for one user".into(),
-        UnknownTemplate { .. } | UnknownFormat { .. } => "`cardfarm templates` lists templates and formats".into(),
-        MalformedJson { .. } | InvalidStats { .. } => "`cardfarm schema` prints the stats format as JSON Schema".into(),
-        BrokenTemplate { .. } | Fill { .. } | Parse { .. } => "fix the template file named above; `--emit-svg` shows the filled SVG".into(),
+        UnknownUser { .. } => {
+            "pass --data <FILE.jsonl> to pick another dataset, or --stats <FILE.json> for one user"
+                .into()
+        }
+        UnknownTemplate { .. } | UnknownFormat { .. } => {
+            "`cardfarm templates` lists templates and formats".into()
+        }
+        MalformedJson { .. } | InvalidStats { .. } => {
+            "`cardfarm schema` prints the stats format as JSON Schema".into()
+        }
+        BrokenTemplate { .. } | Fill { .. } | Parse { .. } => {
+            "fix the template file named above; `--emit-svg` shows the filled SVG".into()
+        }
         _ => return None,
     })
 }

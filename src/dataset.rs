@@ -77,7 +77,11 @@ impl Dataset {
 
     fn json_line(&self, line_no: usize, line: &str) -> Result<serde_json::Value> {
         serde_json::from_str(line).map_err(|e| Error::MalformedJson {
-            location: format!("{}, line {line_no}, column {}", self.path.display(), e.column()),
+            location: format!(
+                "{}, line {line_no}, column {}",
+                self.path.display(),
+                e.column()
+            ),
             message: crate::model::strip_position(&e.to_string()),
         })
     }

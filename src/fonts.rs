@@ -49,6 +49,9 @@ pub struct Face {
     /// Classes this face is a candidate for, from a probe of its character map.
     classes: Vec<Class>,
     coverage: Coverage,
+    /// Reusable shaping caches: building one costs more than shaping a name, so threads take
+    /// one, shape, and put it back.
+    shapers: std::sync::Mutex<Vec<harfrust::ShaperData>>,
 }
 
 impl Face {
@@ -59,6 +62,20 @@ impl Face {
 
     pub(crate) fn font_ref(&self) -> Option<skrifa::FontRef<'_>> {
         skrifa::FontRef::from_index(&self.data, self.index).ok()
+    }
+
+    /// A shaping cache for this face: a pooled one, or a new one.
+    pub(crate) fn take_shaper(&self, font: &harfrust::FontRef) -> harfrust::ShaperData {
+        let pooled = self.shapers.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        pooled.unwrap_or_else(|| harfrust::ShaperData::new(font))
+    }
+
+    /// Returns a cache taken with [`Face::take_shaper`].
+    pub(crate) fn give_back_shaper(&self, data: harfrust::ShaperData) {
+        let mut pool = self.shapers.lock().unwrap_or_else(|e| e.into_inner());
+        if pool.len() < 64 {
+            pool.push(data);
+        }
     }
 }
 
@@ -81,18 +98,14 @@ const PROBES: &[(Class, char)] = &[
 impl Fonts {
     /// Loads every `.ttf`, `.otf` and `.ttc` file in `dir`, sorted by file name.
     pub fn load(dir: &Path) -> Result<Fonts> {
-        let entries = std::fs::read_dir(dir).map_err(|e| {
-            Error::Fonts(format!(
-                "cannot read font folder {}: {e}",
-                dir.display()
-            ))
-        })?;
+        let entries = std::fs::read_dir(dir)
+            .map_err(|e| Error::Fonts(format!("cannot read font folder {}: {e}", dir.display())))?;
         let mut files: Vec<_> = entries
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| {
-                p.extension()
-                    .and_then(|e| e.to_str())
-                    .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "ttf" | "otf" | "ttc"))
+                p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+                    matches!(e.to_ascii_lowercase().as_str(), "ttf" | "otf" | "ttc")
+                })
             })
             .collect();
         files.sort();
@@ -104,7 +117,9 @@ impl Fonts {
             let data = Arc::new(bytes);
             let ids = database.load_font_source(fontdb::Source::Binary(data.clone()));
             for id in ids {
-                let Some(info) = database.face(id) else { continue };
+                let Some(info) = database.face(id) else {
+                    continue;
+                };
                 let family = info
                     .families
                     .first()
@@ -116,10 +131,14 @@ impl Fonts {
                 }
                 let index = info.index;
                 let weight = info.weight.0;
-                let font = skrifa::FontRef::from_index(&data, index).map_err(|e| {
-                    Error::Fonts(format!("{}: {e}", path.display()))
-                })?;
-                let units_per_em = f32::from(font.head().map(|h| h.units_per_em()).unwrap_or(1000).max(16));
+                let font = skrifa::FontRef::from_index(&data, index)
+                    .map_err(|e| Error::Fonts(format!("{}: {e}", path.display())))?;
+                let units_per_em = f32::from(
+                    font.head()
+                        .map(|h| h.units_per_em())
+                        .unwrap_or(1000)
+                        .max(16),
+                );
                 let coverage = Coverage::of(&font);
                 let mut classes: Vec<Class> = PROBES
                     .iter()
@@ -153,6 +172,7 @@ impl Fonts {
                     units_per_em,
                     classes,
                     coverage,
+                    shapers: Default::default(),
                 });
             }
         }

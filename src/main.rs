@@ -8,11 +8,24 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let args = cli::Args::parse();
-    match cli::run(args) {
-        Ok(code) => code,
-        Err(e) => {
+    // Panics inside a render are caught and reported as that card's error; silence the
+    // default hook so no backtrace noise reaches the user, and catch anything else below.
+    std::panic::set_hook(Box::new(|_| {}));
+    match std::panic::catch_unwind(|| cli::run(args)) {
+        Ok(Ok(code)) => code,
+        Ok(Err(e)) => {
             cli::report(&e);
             ExitCode::from(2)
+        }
+        Err(payload) => {
+            let message = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            eprintln!("error: internal error: {message}");
+            eprintln!("hint: this is a bug in cardfarm; please report it with the command you ran");
+            ExitCode::from(70)
         }
     }
 }

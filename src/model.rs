@@ -100,7 +100,9 @@ impl<'de> Deserialize<'de> for Count {
                     .map_err(|_| E::custom(format!("expected a non-negative integer, got {v}")))
             }
             fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Count, E> {
-                Err(E::custom(format!("expected a non-negative integer, got {v}")))
+                Err(E::custom(format!(
+                    "expected a non-negative integer, got {v}"
+                )))
             }
         }
         d.deserialize_any(Visitor)
@@ -111,12 +113,11 @@ impl Stats {
     /// Parses, validates and sanitizes one user's stats. `source` names where the JSON came
     /// from (a file, `line 12 of data.jsonl`, `request body`) for error messages.
     pub fn from_json(json: &str, source: &str) -> Result<Stats> {
-        let value: serde_json::Value = serde_json::from_str(json).map_err(|e| {
-            Error::MalformedJson {
+        let value: serde_json::Value =
+            serde_json::from_str(json).map_err(|e| Error::MalformedJson {
                 location: format!("{source}, line {}, column {}", e.line(), e.column()),
                 message: strip_position(&e.to_string()),
-            }
-        })?;
+            })?;
         Self::from_value(value)
     }
 

@@ -47,15 +47,31 @@ pub fn of_clock(clock: Option<&[f64]>) -> Personality {
     let (key, name, tagline) = if night >= 0.35 {
         ("night-owl", "Night Owl", "Your music came alive after dark")
     } else if morning >= 0.30 && commute < 0.45 {
-        ("early-bird", "Early Bird", "You pressed play before the world woke up")
+        (
+            "early-bird",
+            "Early Bird",
+            "You pressed play before the world woke up",
+        )
     } else if commute >= 0.45 {
-        ("commuter", "Commuter", "Your soundtrack rode to work and back")
+        (
+            "commuter",
+            "Commuter",
+            "Your soundtrack rode to work and back",
+        )
     } else if evening >= 0.35 {
-        ("sunset-chaser", "Sunset Chaser", "Evenings were your prime time")
+        (
+            "sunset-chaser",
+            "Sunset Chaser",
+            "Evenings were your prime time",
+        )
     } else if day >= 0.45 {
         ("daydreamer", "Daydreamer", "Your days ran on music")
     } else {
-        ("around-the-clock", "Around the Clock", "Any hour was a good hour")
+        (
+            "around-the-clock",
+            "Around the Clock",
+            "Any hour was a good hour",
+        )
     };
     Personality {
         key,
@@ -103,6 +119,9 @@ mod tests {
         assert_eq!(hour_label(0), "12 am");
         assert_eq!(hour_label(12), "12 pm");
         assert_eq!(hour_label(23), "11 pm");
-        assert_eq!(of_clock(Some(&clock_peaking(&[23]))).peak_label.as_deref(), Some("11 pm"));
+        assert_eq!(
+            of_clock(Some(&clock_peaking(&[23]))).peak_label.as_deref(),
+            Some("11 pm")
+        );
     }
 }

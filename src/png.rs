@@ -19,27 +19,33 @@ impl Png {
 /// Encodes a pixmap: RGB when every pixel is opaque, RGBA (demultiplied) otherwise.
 pub fn encode(pixmap: &tiny_skia::Pixmap) -> Result<Png> {
     let (w, h) = (pixmap.width(), pixmap.height());
-    let opaque = pixmap.pixels().iter().all(|p| p.alpha() == 255);
-    let bytes = if opaque {
-        let mut rgb = Vec::with_capacity(w as usize * h as usize * 3);
-        for px in pixmap.data().chunks_exact(4) {
-            rgb.extend_from_slice(&px[..3]);
-        }
-        encode_raw(&rgb, w, h, ColorType::Rgb)?
-    } else {
-        let mut rgba = Vec::with_capacity(w as usize * h as usize * 4);
-        for px in pixmap.pixels() {
-            let c = px.demultiply();
-            rgba.extend_from_slice(&[c.red(), c.green(), c.blue(), c.alpha()]);
-        }
-        encode_raw(&rgba, w, h, ColorType::Rgba)?
-    };
-    Ok(Png(bytes))
+    // One pass: drop alpha while checking it is opaque everywhere (premultiplied = straight
+    // when alpha is 255).
+    let mut rgb = vec![0u8; w as usize * h as usize * 3];
+    let mut opaque = true;
+    for (src, dst) in pixmap.data().chunks_exact(4).zip(rgb.chunks_exact_mut(3)) {
+        dst.copy_from_slice(&src[..3]);
+        opaque &= src[3] == 255;
+    }
+    if opaque {
+        return Ok(Png(encode_raw(&rgb, w, h, ColorType::Rgb)?));
+    }
+    let mut rgba = Vec::with_capacity(w as usize * h as usize * 4);
+    for px in pixmap.pixels() {
+        let c = px.demultiply();
+        rgba.extend_from_slice(&[c.red(), c.green(), c.blue(), c.alpha()]);
+    }
+    Ok(Png(encode_raw(&rgba, w, h, ColorType::Rgba)?))
 }
 
 /// Encodes 8-bit RGB rows.
 pub fn encode_rgb(rgb: &[u8], width: u32, height: u32) -> Result<Vec<u8>> {
     encode_raw(rgb, width, height, ColorType::Rgb)
+}
+
+/// Encodes 8-bit RGBA rows (straight alpha).
+pub fn encode_rgba(rgba: &[u8], width: u32, height: u32) -> Result<Vec<u8>> {
+    encode_raw(rgba, width, height, ColorType::Rgba)
 }
 
 fn encode_raw(data: &[u8], width: u32, height: u32, color: ColorType) -> Result<Vec<u8>> {

@@ -122,12 +122,16 @@ impl Renderer {
     }
 
     /// Stage 3: draw the layer over (a copy of) the format's cached background.
-    pub fn rasterize(&self, t: &Template, f: &Format, layer: &usvg::Tree) -> Result<tiny_skia::Pixmap> {
+    pub fn rasterize(
+        &self,
+        t: &Template,
+        f: &Format,
+        layer: &usvg::Tree,
+    ) -> Result<tiny_skia::Pixmap> {
         let mut pixmap = match self.background(t, f)? {
             Some(bg) => (*bg).clone(),
-            None => tiny_skia::Pixmap::new(f.width, f.height).ok_or_else(|| Error::Encode(
-                "empty card size".into(),
-            ))?,
+            None => tiny_skia::Pixmap::new(f.width, f.height)
+                .ok_or_else(|| Error::Encode("empty card size".into()))?,
         };
         draw(layer, f, &mut pixmap);
         Ok(pixmap)
@@ -146,15 +150,23 @@ impl Renderer {
             draw(&tree, f, &mut pixmap);
             Ok(Arc::new(pixmap))
         });
-        pixmap.clone().map(Some).map_err(|message| Error::BrokenTemplate {
-            file: format!("{} ({})", bg.file.display(), t.name),
-            message,
-        })
+        pixmap
+            .clone()
+            .map(Some)
+            .map_err(|message| Error::BrokenTemplate {
+                file: format!("{} ({})", bg.file.display(), t.name),
+                message,
+            })
     }
 
     /// The filled card as one self-contained SVG (background and layer), for designers to open
     /// in a browser or design tool. Fonts aside: user text is already outlines.
-    pub fn compose_svg(&self, source: Source, template: &str, format: &str) -> Result<(String, Vec<String>)> {
+    pub fn compose_svg(
+        &self,
+        source: Source,
+        template: &str,
+        format: &str,
+    ) -> Result<(String, Vec<String>)> {
         let (t, f) = self.templates.get(template, format)?;
         let (layer, warnings) = guard(template, || self.fill(source, t, f))?;
         let mut out = format!(

@@ -224,7 +224,12 @@ impl Templates {
             .get(template)
             .ok_or_else(|| Error::UnknownTemplate {
                 name: template.to_string(),
-                available: self.templates.keys().cloned().collect::<Vec<_>>().join(", "),
+                available: self
+                    .templates
+                    .keys()
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", "),
             })?;
         let f = t.formats.get(format).ok_or_else(|| Error::UnknownFormat {
             template: template.to_string(),
@@ -235,7 +240,12 @@ impl Templates {
     }
 
     /// Fills a format's layer with a view.
-    pub fn fill(&self, template: &Template, format: &Format, view: &crate::view::View) -> Result<Svg> {
+    pub fn fill(
+        &self,
+        template: &Template,
+        format: &Format,
+        view: &crate::view::View,
+    ) -> Result<Svg> {
         self.registry
             .render(&format.layer, view)
             .map(Svg)

@@ -94,11 +94,7 @@ impl View {
                 plays: t.plays.0,
             })
             .collect();
-        let largest = stats
-            .top_genres
-            .iter()
-            .map(|g| g.share)
-            .fold(0.0, f64::max);
+        let largest = stats.top_genres.iter().map(|g| g.share).fold(0.0, f64::max);
         let mut start = 0.0;
         let top_genres: Vec<GenreView> = stats
             .top_genres
@@ -112,7 +108,11 @@ impl View {
                     share: g.share,
                     start,
                     end,
-                    relative: if largest > 0.0 { g.share / largest } else { 0.0 },
+                    relative: if largest > 0.0 {
+                        g.share / largest
+                    } else {
+                        0.0
+                    },
                 };
                 start = end;
                 view
@@ -168,7 +168,9 @@ pub fn initials(name: &str) -> String {
 
 fn script_of(word: &str) -> Option<unicode_script::Script> {
     use unicode_script::UnicodeScript;
-    word.chars().find(|c| c.is_alphanumeric()).map(|c| c.script())
+    word.chars()
+        .find(|c| c.is_alphanumeric())
+        .map(|c| c.script())
 }
 
 /// A stable hue for a name (FNV-1a), so a placeholder keeps its colour everywhere.

@@ -38,7 +38,18 @@ fn png_size(path: &Path) -> (u32, u32) {
 #[test]
 fn renders_the_demo_user_from_the_bundled_sample() {
     let dir = temp("demo");
-    let o = cardfarm(&["render", "--user", "demo", "--template", "top-artists", "--out", "demo.png"], &dir);
+    let o = cardfarm(
+        &[
+            "render",
+            "--user",
+            "demo",
+            "--template",
+            "top-artists",
+            "--out",
+            "demo.png",
+        ],
+        &dir,
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(png_size(&dir.join("demo.png")), (1080, 1920));
 }
@@ -46,23 +57,54 @@ fn renders_the_demo_user_from_the_bundled_sample() {
 #[test]
 fn all_renders_every_template_and_format_and_emits_svg() {
     let dir = temp("all");
-    let o = cardfarm(&["render", "--user", "demo", "--all", "--out", "cards", "--emit-svg", "."], &dir);
+    let o = cardfarm(
+        &[
+            "render",
+            "--user",
+            "demo",
+            "--all",
+            "--out",
+            "cards",
+            "--emit-svg",
+            ".",
+        ],
+        &dir,
+    );
     assert!(o.status.success(), "{}", stderr(&o));
-    let pngs: Vec<_> = std::fs::read_dir(dir.join("cards")).unwrap().flatten().collect();
+    let pngs: Vec<_> = std::fs::read_dir(dir.join("cards"))
+        .unwrap()
+        .flatten()
+        .collect();
     assert_eq!(pngs.len(), 8, "6 story cards + square + landscape summary");
-    assert_eq!(png_size(&dir.join("cards/demo-summary-landscape.png")), (1200, 630));
-    assert_eq!(png_size(&dir.join("cards/demo-summary-square.png")), (1080, 1080));
+    assert_eq!(
+        png_size(&dir.join("cards/demo-summary-landscape.png")),
+        (1200, 630)
+    );
+    assert_eq!(
+        png_size(&dir.join("cards/demo-summary-square.png")),
+        (1080, 1080)
+    );
     // The emitted SVG stands alone: it parses and renders to the same size.
     let svg = std::fs::read_to_string(dir.join("demo-minutes-story.svg")).unwrap();
     let tree = usvg::Tree::from_str(&svg, &usvg::Options::default()).expect("emitted SVG parses");
-    assert_eq!((tree.size().width(), tree.size().height()), (1080.0, 1920.0));
+    assert_eq!(
+        (tree.size().width(), tree.size().height()),
+        (1080.0, 1920.0)
+    );
 }
 
 #[test]
 fn templates_lists_every_template() {
     let o = cardfarm(&["templates"], &temp("list"));
     let out = String::from_utf8_lossy(&o.stdout);
-    for t in ["minutes", "top-artists", "top-songs", "top-genres", "listening-clock", "summary"] {
+    for t in [
+        "minutes",
+        "top-artists",
+        "top-songs",
+        "top-genres",
+        "listening-clock",
+        "summary",
+    ] {
         assert!(out.contains(t), "{t} missing from:\n{out}");
     }
     assert!(out.contains("landscape 1200×630"));
@@ -74,7 +116,10 @@ fn assert_fails(args: &[&str], dir: &Path, needles: &[&str]) {
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
     assert!(err.starts_with("error: "), "{err}");
-    assert!(!err.contains("panicked") && !err.contains("RUST_BACKTRACE"), "{err}");
+    assert!(
+        !err.contains("panicked") && !err.contains("RUST_BACKTRACE"),
+        "{err}"
+    );
     for n in needles {
         assert!(err.contains(n), "{args:?}: expected {n:?} in:\n{err}");
     }
@@ -83,8 +128,16 @@ fn assert_fails(args: &[&str], dir: &Path, needles: &[&str]) {
 #[test]
 fn unknown_user_template_and_format_are_named() {
     let dir = temp("unknown");
-    assert_fails(&["render", "-u", "nobody", "-t", "minutes"], &dir, &["unknown user `nobody`"]);
-    assert_fails(&["render", "-u", "demo", "-t", "nope"], &dir, &["unknown template `nope`", "top-artists"]);
+    assert_fails(
+        &["render", "-u", "nobody", "-t", "minutes"],
+        &dir,
+        &["unknown user `nobody`"],
+    );
+    assert_fails(
+        &["render", "-u", "demo", "-t", "nope"],
+        &dir,
+        &["unknown template `nope`", "top-artists"],
+    );
     assert_fails(
         &["render", "-u", "demo", "-t", "minutes", "-f", "square"],
         &dir,
@@ -96,11 +149,16 @@ fn unknown_user_template_and_format_are_named() {
 fn malformed_and_invalid_stats_name_line_column_and_field() {
     let dir = temp("stats");
     std::fs::write(dir.join("bad.json"), "{\n  \"user_id\": \"x\",\n  oops\n}").unwrap();
-    assert_fails(&["render", "--stats", "bad.json", "-t", "minutes"], &dir, &["line 3, column 3"]);
+    assert_fails(
+        &["render", "--stats", "bad.json", "-t", "minutes"],
+        &dir,
+        &["line 3, column 3"],
+    );
 
-    let mut v: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(repo().join("tests/fixtures/typical.json")).unwrap())
-            .unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(repo().join("tests/fixtures/typical.json")).unwrap(),
+    )
+    .unwrap();
     v["top_artists"][2]["minutes"] = serde_json::json!(-4);
     std::fs::write(dir.join("neg.json"), v.to_string()).unwrap();
     assert_fails(
@@ -120,10 +178,20 @@ fn a_broken_template_names_its_file_and_line() {
         "description = \"x\"\nversion = 1\n[formats.story]\nwidth = 1080\nheight = 1920\nlayer = \"story.svg.hbs\"\n",
     )
     .unwrap();
-    std::fs::write(templates.join("story.svg.hbs"), "<svg>\n{{#if x}}\n</svg>\n").unwrap();
+    std::fs::write(
+        templates.join("story.svg.hbs"),
+        "<svg>\n{{#if x}}\n</svg>\n",
+    )
+    .unwrap();
     let fonts = repo().join("fonts");
     assert_fails(
-        &["--fonts", fonts.to_str().unwrap(), "--templates", "templates", "templates"],
+        &[
+            "--fonts",
+            fonts.to_str().unwrap(),
+            "--templates",
+            "templates",
+            "templates",
+        ],
         &dir,
         &["story.svg.hbs", "line"],
     );
@@ -137,8 +205,17 @@ fn a_broken_template_names_its_file_and_line() {
     let data = repo().join("data/sample.jsonl");
     assert_fails(
         &[
-            "--fonts", fonts.to_str().unwrap(), "--templates", "templates",
-            "render", "-u", "demo", "-t", "bad", "--data", data.to_str().unwrap(),
+            "--fonts",
+            fonts.to_str().unwrap(),
+            "--templates",
+            "templates",
+            "render",
+            "-u",
+            "demo",
+            "-t",
+            "bad",
+            "--data",
+            data.to_str().unwrap(),
         ],
         &dir,
         &["story.svg.hbs, line 2", "no_such_field"],
@@ -150,5 +227,9 @@ fn schema_prints_the_stats_json_schema() {
     let o = cardfarm(&["schema"], &temp("schema"));
     let schema: serde_json::Value = serde_json::from_slice(&o.stdout).expect("schema is JSON");
     assert_eq!(schema["title"], "Stats");
-    assert!(schema["required"].as_array().unwrap().iter().any(|f| f == "minutes_listened"));
+    assert!(schema["required"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f == "minutes_listened"));
 }

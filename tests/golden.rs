@@ -18,15 +18,49 @@ const MAX_DIFFERING_PIXELS: usize = 16;
 
 /// Which edge fixtures are checked on which templates: where the edge shows.
 const EDGES: &[(&str, &[&str])] = &[
-    ("empty", &["minutes", "top-artists", "top-songs", "top-genres", "listening-clock", "summary"]),
+    (
+        "empty",
+        &[
+            "minutes",
+            "top-artists",
+            "top-songs",
+            "top-genres",
+            "listening-clock",
+            "summary",
+        ],
+    ),
     ("zeros", &["minutes", "top-genres", "listening-clock"]),
-    ("maximal", &["minutes", "top-artists", "top-songs", "summary"]),
-    ("long-names", &["minutes", "top-artists", "top-songs", "top-genres", "summary"]),
+    (
+        "maximal",
+        &["minutes", "top-artists", "top-songs", "summary"],
+    ),
+    (
+        "long-names",
+        &[
+            "minutes",
+            "top-artists",
+            "top-songs",
+            "top-genres",
+            "summary",
+        ],
+    ),
     ("cjk", &["top-artists", "top-songs", "summary"]),
-    ("rtl", &["top-artists", "top-songs", "top-genres", "summary"]),
+    (
+        "rtl",
+        &["top-artists", "top-songs", "top-genres", "summary"],
+    ),
     ("indic-thai", &["top-artists", "top-songs", "summary"]),
     ("cyrillic-greek", &["top-artists", "top-songs", "summary"]),
-    ("emoji", &["minutes", "top-artists", "top-songs", "top-genres", "summary"]),
+    (
+        "emoji",
+        &[
+            "minutes",
+            "top-artists",
+            "top-songs",
+            "top-genres",
+            "summary",
+        ],
+    ),
     ("mixed", &["top-artists", "summary"]),
     ("missing-image", &["top-artists"]),
     ("corrupt-image", &["top-artists"]),
@@ -39,7 +73,8 @@ fn root() -> &'static Path {
 }
 
 fn renderer() -> Renderer {
-    Renderer::load(&root().join("templates"), &root().join("fonts")).expect("templates and fonts load")
+    Renderer::load(&root().join("templates"), &root().join("fonts"))
+        .expect("templates and fonts load")
 }
 
 fn fixture(name: &str) -> Stats {
@@ -110,7 +145,9 @@ struct Image {
 }
 
 fn decode(png: &[u8]) -> Result<Image, String> {
-    let img = image::load_from_memory(png).map_err(|e| e.to_string())?.to_rgba8();
+    let img = image::load_from_memory(png)
+        .map_err(|e| e.to_string())?
+        .to_rgba8();
     Ok(Image {
         width: img.width(),
         height: img.height(),
@@ -130,7 +167,11 @@ fn differing_pixels(expected: &Image, actual: &Image) -> Result<usize, String> {
         .rgba
         .chunks_exact(4)
         .zip(actual.rgba.chunks_exact(4))
-        .filter(|(e, a)| e.iter().zip(a.iter()).any(|(x, y)| x.abs_diff(*y) > CHANNEL_TOLERANCE))
+        .filter(|(e, a)| {
+            e.iter()
+                .zip(a.iter())
+                .any(|(x, y)| x.abs_diff(*y) > CHANNEL_TOLERANCE)
+        })
         .count())
 }
 
@@ -145,14 +186,23 @@ fn write_diff(name: &str, expected: &Image, actual: &Image) -> PathBuf {
             let e = expected.rgba.get(i..i + 4).unwrap_or(&[0, 0, 0, 255]);
             strip.put_pixel(x, y, image::Rgba([e[0], e[1], e[2], 255]));
             strip.put_pixel(2 * w + x, y, image::Rgba([a[0], a[1], a[2], 255]));
-            let differs = e.iter().zip(a).any(|(p, q)| p.abs_diff(*q) > CHANNEL_TOLERANCE);
+            let differs = e
+                .iter()
+                .zip(a)
+                .any(|(p, q)| p.abs_diff(*q) > CHANNEL_TOLERANCE);
             let grey = (u16::from(a[0]) + u16::from(a[1]) + u16::from(a[2])) / 9;
             let g = grey as u8;
-            let px = if differs { [255, 0, 0, 255] } else { [g, g, g, 255] };
+            let px = if differs {
+                [255, 0, 0, 255]
+            } else {
+                [g, g, g, 255]
+            };
             strip.put_pixel(w + x, y, image::Rgba(px));
         }
     }
-    let out = root().join("target/golden-diff").join(format!("{}.png", name.replace('/', "--")));
+    let out = root()
+        .join("target/golden-diff")
+        .join(format!("{}.png", name.replace('/', "--")));
     std::fs::create_dir_all(out.parent().unwrap()).unwrap();
     strip.save(&out).unwrap();
     out
@@ -183,7 +233,10 @@ fn goldens_match() {
             Some(Err(e)) => Err(format!("golden does not decode: {e}")),
             Some(Ok(expected)) => match differing_pixels(expected, &actual) {
                 Ok(n) if n <= MAX_DIFFERING_PIXELS => Ok(()),
-                Ok(n) => Err(format!("{n} pixels differ; see {}", write_diff(&case.name(), expected, &actual).display())),
+                Ok(n) => Err(format!(
+                    "{n} pixels differ; see {}",
+                    write_diff(&case.name(), expected, &actual).display()
+                )),
                 Err(e) => Err(e),
             },
         };
@@ -216,8 +269,15 @@ fn no_orphan_goldens() {
     let renderer = renderer();
     let expected: Vec<PathBuf> = cases(&renderer).iter().map(Case::golden).collect();
     let mut orphans = Vec::new();
-    for dir in std::fs::read_dir(root().join("golden")).expect("golden/ exists").flatten() {
-        for file in std::fs::read_dir(dir.path()).into_iter().flatten().flatten() {
+    for dir in std::fs::read_dir(root().join("golden"))
+        .expect("golden/ exists")
+        .flatten()
+    {
+        for file in std::fs::read_dir(dir.path())
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
             if !expected.contains(&file.path()) {
                 orphans.push(file.path().display().to_string());
             }
@@ -244,5 +304,8 @@ fn comparison_catches_a_changed_digit() {
     stats.minutes_listened.0 += 1; // 48213 → 48214: one digit
     let changed = decode(&render(&renderer, &stats, "minutes", "story")).unwrap();
     let n = differing_pixels(&expected, &changed).unwrap();
-    assert!(n > MAX_DIFFERING_PIXELS * 10, "a changed digit moved only {n} pixels");
+    assert!(
+        n > MAX_DIFFERING_PIXELS * 10,
+        "a changed digit moved only {n} pixels"
+    );
 }

@@ -29,7 +29,10 @@ fn every_sample_user_is_valid_and_renders_every_story_card() {
     let mut failures = Vec::new();
     for stats in &users {
         for t in renderer().templates().iter() {
-            let source = Source { stats, root: Some(dataset.root()) };
+            let source = Source {
+                stats,
+                root: Some(dataset.root()),
+            };
             if let Err(e) = renderer().render(source, &t.name, "story") {
                 failures.push(format!("{} / {}: {e}", stats.user_id, t.name));
             }
@@ -42,7 +45,10 @@ fn every_sample_user_is_valid_and_renders_every_story_card() {
 fn the_same_input_gives_the_same_bytes_at_the_exact_size() {
     let dataset = sample();
     let stats = dataset.find("demo").unwrap();
-    let source = Source { stats: &stats, root: Some(dataset.root()) };
+    let source = Source {
+        stats: &stats,
+        root: Some(dataset.root()),
+    };
     for t in renderer().templates().iter() {
         for f in t.formats.values() {
             let a = renderer().render(source, &t.name, &f.name).unwrap();
@@ -64,18 +70,44 @@ fn broken_photos_become_placeholders_with_a_warning() {
         let json = std::fs::read_to_string(fixtures.join(format!("{name}.json"))).unwrap();
         let stats = Stats::from_json(&json, name).unwrap();
         let card = renderer()
-            .render(Source { stats: &stats, root: Some(&fixtures) }, "top-artists", "story")
+            .render(
+                Source {
+                    stats: &stats,
+                    root: Some(&fixtures),
+                },
+                "top-artists",
+                "story",
+            )
             .unwrap();
         assert_eq!(card.warnings.len(), 1, "{name}: {:?}", card.warnings);
-        assert!(card.warnings[0].starts_with("top_artists[0].image"), "{:?}", card.warnings);
+        assert!(
+            card.warnings[0].starts_with("top_artists[0].image"),
+            "{:?}",
+            card.warnings
+        );
     }
     // An image path that climbs out of the dataset folder is refused, never read.
-    let mut stats = Stats::from_json(&std::fs::read_to_string(fixtures.join("typical.json")).unwrap(), "t").unwrap();
+    let mut stats = Stats::from_json(
+        &std::fs::read_to_string(fixtures.join("typical.json")).unwrap(),
+        "t",
+    )
+    .unwrap();
     stats.top_artists[0].image = Some("../../Cargo.toml".into());
     let card = renderer()
-        .render(Source { stats: &stats, root: Some(&fixtures) }, "top-artists", "story")
+        .render(
+            Source {
+                stats: &stats,
+                root: Some(&fixtures),
+            },
+            "top-artists",
+            "story",
+        )
         .unwrap();
-    assert!(card.warnings[0].contains("leaves the dataset folder"), "{:?}", card.warnings);
+    assert!(
+        card.warnings[0].contains("leaves the dataset folder"),
+        "{:?}",
+        card.warnings
+    );
 }
 
 #[test]
@@ -85,21 +117,31 @@ fn stats_errors_name_the_field_or_position() {
     let mut v: serde_json::Value = serde_json::from_str(&typical).unwrap();
 
     v["top_artists"][2]["minutes"] = serde_json::json!(-4);
-    assert_eq!(err(&v.to_string()), "top_artists[2].minutes: expected a non-negative integer, got -4");
+    assert_eq!(
+        err(&v.to_string()),
+        "top_artists[2].minutes: expected a non-negative integer, got -4"
+    );
 
     let mut v2: serde_json::Value = serde_json::from_str(&typical).unwrap();
     v2["top_genres"][0]["share"] = serde_json::json!(1.5);
-    assert_eq!(err(&v2.to_string()), "top_genres[0].share: expected a number from 0 to 1, got 1.5");
+    assert_eq!(
+        err(&v2.to_string()),
+        "top_genres[0].share: expected a number from 0 to 1, got 1.5"
+    );
 
     let mut v3: serde_json::Value = serde_json::from_str(&typical).unwrap();
     v3["listening_clock"] = serde_json::json!([1, 2, 3]);
-    assert_eq!(err(&v3.to_string()), "listening_clock: expected exactly 24 numbers, got 3");
+    assert_eq!(
+        err(&v3.to_string()),
+        "listening_clock: expected exactly 24 numbers, got 3"
+    );
 
     let mut v4: serde_json::Value = serde_json::from_str(&typical).unwrap();
     v4.as_object_mut().unwrap().remove("display_name");
     assert!(err(&v4.to_string()).contains("missing field `display_name`"));
 
-    assert!(err("{\"user_id\": \"a\",\n \"year\": }").starts_with("malformed JSON at input, line 2, column 10"));
+    assert!(err("{\"user_id\": \"a\",\n \"year\": }")
+        .starts_with("malformed JSON at input, line 2, column 10"));
 
     // XML-forbidden characters are stripped, not passed to the SVG.
     let mut v5: serde_json::Value = serde_json::from_str(&typical).unwrap();
@@ -118,7 +160,14 @@ fn user_strings_cannot_inject_svg() {
     for t in renderer().templates().iter() {
         let (template, format) = renderer().templates().get(&t.name, "story").unwrap();
         let (svg, _) = renderer()
-            .fill(Source { stats: &stats, root: None }, template, format)
+            .fill(
+                Source {
+                    stats: &stats,
+                    root: None,
+                },
+                template,
+                format,
+            )
             .unwrap();
         assert!(!svg.as_str().contains("<script"), "{}", t.name);
         assert!(!svg.as_str().contains("file:///"), "{}", t.name);
@@ -128,7 +177,10 @@ fn user_strings_cannot_inject_svg() {
 
 #[test]
 fn unknown_user_is_a_typed_error() {
-    assert!(matches!(sample().find("no-such-user"), Err(Error::UnknownUser { .. })));
+    assert!(matches!(
+        sample().find("no-such-user"),
+        Err(Error::UnknownUser { .. })
+    ));
 }
 
 /// `schema/stats.schema.json` is what the types generate; regenerate with
@@ -137,5 +189,9 @@ fn unknown_user_is_a_typed_error() {
 fn shipped_json_schema_is_current() {
     let shipped = std::fs::read_to_string(repo().join("schema/stats.schema.json")).unwrap();
     let shipped: serde_json::Value = serde_json::from_str(&shipped).unwrap();
-    assert_eq!(shipped, cardfarm::model::json_schema(), "regenerate schema/stats.schema.json");
+    assert_eq!(
+        shipped,
+        cardfarm::model::json_schema(),
+        "regenerate schema/stats.schema.json"
+    );
 }

@@ -56,15 +56,21 @@ fn scripts_get_their_own_faces() {
     assert!(families("방탄").iter().all(|f| f.ends_with("KR")));
     assert!(families("Beyoncé").iter().all(|f| f.starts_with("Inter")));
     let mixed = families("Bad Bunny 🐰🔥");
-    assert!(mixed.iter().any(|f| f.contains("Emoji")) && mixed.iter().any(|f| f.starts_with("Inter")));
+    assert!(
+        mixed.iter().any(|f| f.contains("Emoji")) && mixed.iter().any(|f| f.starts_with("Inter"))
+    );
 }
 
 #[test]
 fn emoji_sequences_are_single_glyphs() {
-    for (s, n) in [("👨‍👩‍👧‍👦", 1), ("👍🏽", 1), ("🇯🇵", 1), ("1️⃣", 1), ("🇯🇵🇧🇷", 2)] {
+    for (s, n) in [("👨‍👩‍👧‍👦", 1), ("👍🏽", 1), ("🇯🇵", 1), ("1️⃣", 1), ("🇯🇵🇧🇷", 2)]
+    {
         let g = glyphs(s);
         assert_eq!(g.len(), n, "{s}: {g:?}");
-        assert!(g.iter().all(|(f, id)| f.contains("Emoji") && *id != 0), "{s}: {g:?}");
+        assert!(
+            g.iter().all(|(f, id)| f.contains("Emoji") && *id != 0),
+            "{s}: {g:?}"
+        );
     }
 }
 
@@ -80,19 +86,43 @@ fn right_to_left_runs_are_reversed_for_display() {
 }
 
 fn fitted(s: &str, style: &Style, width: f32) -> text::Block {
-    text::fit(fonts(), s, style, Frame { x: 0.0, y: 0.0, width, height: None })
+    text::fit(
+        fonts(),
+        s,
+        style,
+        Frame {
+            x: 0.0,
+            y: 0.0,
+            width,
+            height: None,
+        },
+    )
 }
 
 #[test]
 fn fitting_keeps_size_then_shrinks_then_wraps_then_ellipsizes() {
-    let style = Style { size: 100.0, min_size: 40.0, max_lines: 2, align: Align::Left, ..Style::default() };
+    let style = Style {
+        size: 100.0,
+        min_size: 40.0,
+        max_lines: 2,
+        align: Align::Left,
+        ..Style::default()
+    };
     let short = fitted("Aurora", &style, 900.0);
     assert_eq!((short.size, short.lines.len()), (100.0, 1));
 
     let medium = fitted("Aurora Vale and the Night", &style, 900.0);
-    assert!(medium.size < 100.0 && medium.size >= 40.0 && medium.lines.len() == 1, "{}", medium.size);
+    assert!(
+        medium.size < 100.0 && medium.size >= 40.0 && medium.lines.len() == 1,
+        "{}",
+        medium.size
+    );
 
-    let long = fitted(&"The Extraordinarily Long Named Orchestra ".repeat(2), &style, 900.0);
+    let long = fitted(
+        &"The Extraordinarily Long Named Orchestra ".repeat(2),
+        &style,
+        900.0,
+    );
     assert_eq!(long.lines.len(), 2);
 
     let huge = fitted(&"word ".repeat(60), &style, 900.0);
@@ -101,7 +131,12 @@ fn fitting_keeps_size_then_shrinks_then_wraps_then_ellipsizes() {
     assert!(huge.lines[1].text.ends_with('…'), "{}", huge.lines[1].text);
     for block in [&short, &medium, &long, &huge] {
         for line in &block.lines {
-            assert!(line.width * block.size <= 900.5, "{} is {} px", line.text, line.width * block.size);
+            assert!(
+                line.width * block.size <= 900.5,
+                "{} is {} px",
+                line.text,
+                line.width * block.size
+            );
         }
     }
 }
@@ -109,12 +144,24 @@ fn fitting_keeps_size_then_shrinks_then_wraps_then_ellipsizes() {
 #[test]
 fn a_300_character_name_without_spaces_fits() {
     let name = "宇".repeat(150) + &"a".repeat(150);
-    let style = Style { size: 80.0, min_size: 30.0, max_lines: 3, ..Style::default() };
+    let style = Style {
+        size: 80.0,
+        min_size: 30.0,
+        max_lines: 3,
+        ..Style::default()
+    };
     let b = fitted(&name, &style, 800.0);
     assert!(b.lines.len() <= 3);
     for line in &b.lines {
         assert!(line.width * b.size <= 800.5);
     }
-    let single = fitted(&"x".repeat(300), &Style { max_lines: 1, ..style }, 800.0);
+    let single = fitted(
+        &"x".repeat(300),
+        &Style {
+            max_lines: 1,
+            ..style
+        },
+        800.0,
+    );
     assert!(single.lines[0].text.ends_with('…'));
 }

@@ -64,10 +64,18 @@ pub fn run(args: Args, renderer: &Renderer) -> anyhow::Result<ExitCode> {
         let handles: Vec<_> = (0..threads)
             .map(|t| {
                 let job = &job;
-                s.spawn(move || (t..args.cards).step_by(threads).map(job).collect::<Vec<_>>())
+                s.spawn(move || {
+                    (t..args.cards)
+                        .step_by(threads)
+                        .map(job)
+                        .collect::<Vec<_>>()
+                })
             })
             .collect();
-        handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
     });
     let wall = started.elapsed().as_secs_f64();
     results.sort_by(|a, b| a.0.total_cmp(&b.0));
@@ -85,7 +93,11 @@ pub fn run(args: Args, renderer: &Renderer) -> anyhow::Result<ExitCode> {
         peak_rss_mb(),
         failed
     );
-    Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 /// Peak resident memory of this process (Linux `VmHWM`), in MB.

@@ -83,7 +83,8 @@ fn render_once(args: &Args, renderer: &Renderer, data: &Path) -> anyhow::Result<
         if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
         }
-        std::fs::write(&out, card.png.as_bytes()).with_context(|| format!("writing {}", out.display()))?;
+        std::fs::write(&out, card.png.as_bytes())
+            .with_context(|| format!("writing {}", out.display()))?;
         for w in &card.warnings {
             eprintln!("warning: {w}");
         }
@@ -100,7 +101,8 @@ fn render_once(args: &Args, renderer: &Renderer, data: &Path) -> anyhow::Result<
                 svg_out.clone()
             };
             let (svg, _) = renderer.compose_svg(source, template, format)?;
-            std::fs::write(&svg_out, svg).with_context(|| format!("writing {}", svg_out.display()))?;
+            std::fs::write(&svg_out, svg)
+                .with_context(|| format!("writing {}", svg_out.display()))?;
             eprintln!("wrote {}", svg_out.display());
         }
     }
@@ -109,7 +111,8 @@ fn render_once(args: &Args, renderer: &Renderer, data: &Path) -> anyhow::Result<
 
 fn load_stats(args: &Args, data: &Path) -> anyhow::Result<(Stats, PathBuf)> {
     if let Some(file) = &args.stats {
-        let json = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+        let json =
+            std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
         let stats = Stats::from_json(&json, &file.display().to_string())?;
         let root = file.parent().unwrap_or(Path::new(".")).to_path_buf();
         return Ok((stats, root));
@@ -129,7 +132,11 @@ fn output_path(args: &Args, user: &str, template: &str, format: &str) -> PathBuf
 }
 
 /// Runs `once` after every change under `paths`, until interrupted.
-fn watch(args: &Args, paths: &[&Path], once: impl Fn() -> anyhow::Result<()>) -> anyhow::Result<ExitCode> {
+fn watch(
+    args: &Args,
+    paths: &[&Path],
+    once: impl Fn() -> anyhow::Result<()>,
+) -> anyhow::Result<ExitCode> {
     use notify::{RecursiveMode, Watcher};
     let (tx, rx) = mpsc::channel();
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {

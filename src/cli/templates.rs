@@ -11,7 +11,12 @@ pub fn run(renderer: &Renderer) -> anyhow::Result<ExitCode> {
             .values()
             .map(|f| format!("{} {}×{}", f.name, f.width, f.height))
             .collect();
-        println!("{:<16} {:<40} {}", t.name, formats.join(", "), t.description);
+        println!(
+            "{:<16} {:<40} {}",
+            t.name,
+            formats.join(", "),
+            t.description
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -90,18 +90,23 @@ fn param<'a>(h: &'a Helper, i: usize) -> Result<&'a Value, RenderError> {
 
 fn num(h: &Helper, i: usize) -> Result<f64, RenderError> {
     let v = param(h, i)?;
-    v.as_f64()
-        .ok_or_else(|| fail(h.name(), format!("parameter {} must be a number, got {v}", i + 1)))
+    v.as_f64().ok_or_else(|| {
+        fail(
+            h.name(),
+            format!("parameter {} must be a number, got {v}", i + 1),
+        )
+    })
 }
 
 fn hash_num(h: &Helper, key: &str) -> Result<Option<f64>, RenderError> {
     match h.hash_get(key) {
         None => Ok(None),
-        Some(v) => v
-            .value()
-            .as_f64()
-            .map(Some)
-            .ok_or_else(|| fail(h.name(), format!("`{key}` must be a number, got {}", v.value()))),
+        Some(v) => v.value().as_f64().map(Some).ok_or_else(|| {
+            fail(
+                h.name(),
+                format!("`{key}` must be a number, got {}", v.value()),
+            )
+        }),
     }
 }
 
@@ -139,7 +144,11 @@ fn plural(h: &Helper, _: &Context) -> Result<Value, RenderError> {
 fn percent(h: &Helper, ctx: &Context) -> Result<Value, RenderError> {
     let share = num(h, 0)?;
     let decimals = hash_num(h, "decimals")?.unwrap_or(0.0).clamp(0.0, 3.0) as usize;
-    Ok(format!("{}%", locale::decimal(share * 100.0, decimals, &locale_of(ctx))).into())
+    Ok(format!(
+        "{}%",
+        locale::decimal(share * 100.0, decimals, &locale_of(ctx))
+    )
+    .into())
 }
 
 fn concat(h: &Helper, _: &Context) -> Result<Value, RenderError> {
@@ -230,7 +239,12 @@ fn style_and_frame(h: &Helper) -> Result<(Style, Frame), RenderError> {
             None | Some("left") | Some("start") => Align::Left,
             Some("center") | Some("middle") => Align::Center,
             Some("right") | Some("end") => Align::Right,
-            Some(other) => return Err(fail(name, format!("align={other:?}: use left, center or right"))),
+            Some(other) => {
+                return Err(fail(
+                    name,
+                    format!("align={other:?}: use left, center or right"),
+                ))
+            }
         },
         valign: match hash_str(h, "valign").as_deref() {
             None | Some("middle") | Some("center") => VAlign::Middle,
@@ -238,7 +252,10 @@ fn style_and_frame(h: &Helper) -> Result<(Style, Frame), RenderError> {
             Some("bottom") => VAlign::Bottom,
             Some("baseline") => VAlign::Baseline,
             Some(other) => {
-                return Err(fail(name, format!("valign={other:?}: use top, middle, bottom or baseline")))
+                return Err(fail(
+                    name,
+                    format!("valign={other:?}: use top, middle, bottom or baseline"),
+                ))
             }
         },
     };
@@ -264,7 +281,9 @@ impl HelperDef for TextHelper {
         out: &mut dyn Output,
     ) -> HelperResult {
         let mut value = param(h, 0)?.render();
-        if h.hash_get("upper").is_some_and(|v| v.value().as_bool() == Some(true)) {
+        if h.hash_get("upper")
+            .is_some_and(|v| v.value().as_bool() == Some(true))
+        {
             value = value.to_uppercase();
         }
         let (style, frame) = style_and_frame(h)?;
@@ -308,9 +327,10 @@ impl HelperDef for AvatarHelper {
         let mut svg = String::new();
         match artist.get("photo").and_then(Value::as_str) {
             Some(uri) => {
+                // Photos come masked to a circle (see photo.rs): no clip path needed.
                 let _ = write!(
                     svg,
-                    r#"<clipPath id="{id}"><circle cx="{cx}" cy="{cy}" r="{r}"/></clipPath><image clip-path="url(#{id})" x="{}" y="{}" width="{}" height="{}" preserveAspectRatio="xMidYMid slice" href="{}"/>"#,
+                    r#"<image x="{}" y="{}" width="{}" height="{}" href="{}"/>"#,
                     cx - r,
                     cy - r,
                     2.0 * r,

@@ -61,7 +61,9 @@ fn write_line(
     let mut images = String::new();
     for glyph in &line.glyphs {
         let face = fonts.face(glyph.face);
-        let Some(font) = face.font_ref() else { continue };
+        let Some(font) = face.font_ref() else {
+            continue;
+        };
         let gx = x + glyph.x * size;
         let gy = baseline - glyph.y * size;
         let strikes = font.bitmap_strikes();

@@ -147,7 +147,10 @@ pub fn fit(fonts: &Fonts, text: &str, style: &Style, frame: Frame) -> Block {
     }
 
     let size = style.min_size.min(height_cap(1));
-    block(vec![ellipsize(fonts, text, style.weight, width / size)], size)
+    block(
+        vec![ellipsize(fonts, text, style.weight, width / size)],
+        size,
+    )
 }
 
 /// A piece of text between two break opportunities, with its width in em (without trailing

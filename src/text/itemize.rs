@@ -34,7 +34,11 @@ pub(crate) fn itemize(fonts: &Fonts, line: &str, weight: u16) -> Vec<Run> {
                 // Within a right-to-left run the logically first piece is drawn rightmost.
                 pieces.reverse();
             }
-            out.extend(pieces.into_iter().map(|(range, face)| Run { range, face, rtl }));
+            out.extend(
+                pieces
+                    .into_iter()
+                    .map(|(range, face)| Run { range, face, rtl }),
+            );
         }
     }
     out

@@ -1,6 +1,6 @@
 //! Shape: runs → positioned glyphs, at font size 1 (all lengths in em).
 
-use harfrust::{Direction, ShapeOptions, ShaperData, UnicodeBuffer};
+use harfrust::{Direction, ShapeOptions, UnicodeBuffer};
 
 use super::itemize::{itemize, Run};
 use crate::fonts::{FaceId, Fonts};
@@ -52,7 +52,7 @@ fn shape_run(fonts: &Fonts, text: &str, run: &Run, line: &mut Line) {
     let Ok(font) = harfrust::FontRef::from_index(&face.data, face.index) else {
         return;
     };
-    let data = ShaperData::new(&font);
+    let data = face.take_shaper(&font);
     let shaper = data.shaper(&font).build();
     let mut buffer = UnicodeBuffer::new();
     buffer.push_str(&text[run.range.clone()]);
@@ -74,4 +74,5 @@ fn shape_run(fonts: &Fonts, text: &str, run: &Run, line: &mut Line) {
         });
         line.width += pos.x_advance as f32 * scale;
     }
+    face.give_back_shaper(data);
 }
