@@ -49,14 +49,14 @@ fn stages(c: &mut Criterion) {
         let Some(f) = t.formats.get("story") else {
             continue;
         };
-        let (svg, _) = renderer.fill(source, t, f).expect("fills");
-        let tree = renderer.parse(t, &svg).expect("parses");
+        let filled = renderer.fill(source, t, f).expect("fills");
+        let tree = renderer.parse(t, &filled).expect("parses");
         let pixmap = renderer.rasterize(t, f, &tree).expect("rasterizes");
         group.bench_function(format!("{}/fill", t.name), |b| {
             b.iter(|| renderer.fill(source, t, f).expect("fills"))
         });
         group.bench_function(format!("{}/parse", t.name), |b| {
-            b.iter(|| renderer.parse(t, &svg).expect("parses"))
+            b.iter(|| renderer.parse(t, &filled).expect("parses"))
         });
         group.bench_function(format!("{}/rasterize", t.name), |b| {
             b.iter(|| renderer.rasterize(t, f, &tree).expect("rasterizes"))

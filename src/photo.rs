@@ -34,24 +34,37 @@ pub enum PhotoError {
     #[error("image {0:?} cannot be decoded: {1}")]
     Corrupt(String, String),
     #[error("image {0:?} is not a base64 data: URI of an image")]
-    BadDataUri(String),
+    BadPrepared(String),
     #[error("image {0:?} given but the stats have no folder to resolve it against")]
     NoRoot(String),
 }
 
-/// A photo ready for SVG: a square PNG of the requested size, as a `data:` URI.
-pub type DataUri = Arc<str>;
+/// A prepared photo: a PNG of the requested size, masked to a circle. Shared, because the
+/// same artist photo serves many cards.
+pub type Prepared = Arc<Vec<u8>>;
+
+/// A prepared photo as a `data:` URI, for SVG that must stand alone (`--emit-svg`).
+pub fn data_uri(png: &[u8]) -> String {
+    let mut uri = String::from("data:image/png;base64,");
+    base64::engine::general_purpose::STANDARD.encode_string(png, &mut uri);
+    uri
+}
 
 /// Loads, checks, crops and resizes photos; remembers recent results.
 #[derive(Default)]
 pub struct Photos {
-    cache: Mutex<HashMap<u64, Result<DataUri, PhotoError>>>,
+    cache: Mutex<HashMap<u64, Result<Prepared, PhotoError>>>,
 }
 
 impl Photos {
     /// The photo `image` (a relative path under `root`, or a `data:` URI) as a `size`×`size`
-    /// PNG data URI.
-    pub fn load(&self, root: Option<&Path>, image: &str, size: u32) -> Result<DataUri, PhotoError> {
+    /// PNG.
+    pub fn load(
+        &self,
+        root: Option<&Path>,
+        image: &str,
+        size: u32,
+    ) -> Result<Prepared, PhotoError> {
         let key = {
             let mut h = std::collections::hash_map::DefaultHasher::new();
             (root, image, size).hash(&mut h);
@@ -69,7 +82,7 @@ impl Photos {
         result
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<u64, Result<DataUri, PhotoError>>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<u64, Result<Prepared, PhotoError>>> {
         // A panic while holding the lock cannot leave the map inconsistent; keep using it.
         self.cache.lock().unwrap_or_else(|e| e.into_inner())
     }
@@ -84,16 +97,16 @@ fn read(root: Option<&Path>, image: &str) -> Result<Vec<u8>, PhotoError> {
     if let Some(rest) = image.strip_prefix("data:") {
         let (meta, payload) = rest
             .split_once(',')
-            .ok_or_else(|| PhotoError::BadDataUri(short(image)))?;
+            .ok_or_else(|| PhotoError::BadPrepared(short(image)))?;
         if !meta.starts_with("image/") || !meta.ends_with(";base64") {
-            return Err(PhotoError::BadDataUri(short(image)));
+            return Err(PhotoError::BadPrepared(short(image)));
         }
         if payload.len() / 4 * 3 > MAX_BYTES {
             return Err(PhotoError::TooLarge(short(image)));
         }
         return base64::engine::general_purpose::STANDARD
             .decode(payload.trim())
-            .map_err(|_| PhotoError::BadDataUri(short(image)));
+            .map_err(|_| PhotoError::BadPrepared(short(image)));
     }
     let root = root.ok_or_else(|| PhotoError::NoRoot(short(image)))?;
     let path = resolve(root, image)?;
@@ -135,7 +148,7 @@ fn resolve(root: &Path, relative: &str) -> Result<PathBuf, PhotoError> {
 /// Decodes with limits, crops the centre square, resizes to `size`, masks it to a circle and
 /// encodes a fast PNG. Masking here, once per photo, spares every card an SVG clip path, which
 /// resvg draws through a full-canvas mask.
-fn prepare(image: &str, bytes: &[u8], size: u32) -> Result<DataUri, PhotoError> {
+fn prepare(image: &str, bytes: &[u8], size: u32) -> Result<Prepared, PhotoError> {
     let corrupt = |e: &dyn std::fmt::Display| PhotoError::Corrupt(short(image), e.to_string());
     let reader = image::ImageReader::new(std::io::Cursor::new(bytes))
         .with_guessed_format()
@@ -162,9 +175,7 @@ fn prepare(image: &str, bytes: &[u8], size: u32) -> Result<DataUri, PhotoError> 
         image::imageops::resize(&square, size, size, image::imageops::FilterType::Triangle)
     };
     let png = crate::png::encode_rgba(&circle(&sized), size, size).map_err(|e| corrupt(&e))?;
-    let mut uri = String::from("data:image/png;base64,");
-    base64::engine::general_purpose::STANDARD.encode_string(png, &mut uri);
-    Ok(uri.into())
+    Ok(Arc::new(png))
 }
 
 /// RGBA pixels of `square` inside the inscribed circle, with a one-pixel antialiased edge.
@@ -224,7 +235,7 @@ mod tests {
         ));
         assert!(matches!(
             photos.load(None, "data:text/plain,hi", 64),
-            Err(PhotoError::BadDataUri(_))
+            Err(PhotoError::BadPrepared(_))
         ));
     }
 

@@ -16,7 +16,7 @@ use std::sync::Arc;
 use crate::error::{Error, Result};
 use crate::fonts::Fonts;
 use crate::model::Stats;
-use crate::photo::Photos;
+use crate::photo::{self, Photos, Prepared};
 use crate::png::{self, Png};
 use crate::template::{Format, Svg, Template, Templates};
 use crate::view::View;
@@ -36,12 +36,28 @@ pub struct Source<'a> {
     pub root: Option<&'a Path>,
 }
 
+/// The output of the fill stage: the SVG layer and the photos its `photo:N` hrefs name.
+#[derive(Debug, Clone)]
+pub struct Filled {
+    pub svg: Svg,
+    pub warnings: Vec<String>,
+    photos: Vec<Prepared>,
+}
+
+/// How a filled layer refers to its photos.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PhotoRefs {
+    /// `photo:N`, resolved from memory at parse time: no base64 round trip per card.
+    Referenced,
+    /// `data:` URIs, so the SVG stands alone.
+    Embedded,
+}
+
 /// Fonts, templates and caches: everything a render needs, built once.
 pub struct Renderer {
     fonts: Arc<Fonts>,
     templates: Templates,
     photos: Photos,
-    options: usvg::Options<'static>,
 }
 
 impl Renderer {
@@ -53,18 +69,10 @@ impl Renderer {
     }
 
     pub fn new(fonts: Arc<Fonts>, templates: Templates) -> Renderer {
-        let mut options = usvg::Options {
-            fontdb: fonts.database(),
-            // Only `data:` images: a template or a string must never read a file or the network.
-            resources_dir: None,
-            ..usvg::Options::default()
-        };
-        options.image_href_resolver.resolve_string = Box::new(|_, _| None);
         Renderer {
             fonts,
             templates,
             photos: Photos::default(),
-            options,
         }
     }
 
@@ -80,18 +88,32 @@ impl Renderer {
     pub fn render(&self, source: Source, template: &str, format: &str) -> Result<Card> {
         let (t, f) = self.templates.get(template, format)?;
         guard(template, || {
-            let (svg, warnings) = self.fill(source, t, f)?;
-            let tree = self.parse(t, &svg)?;
+            let filled = self.fill(source, t, f)?;
+            let tree = self.parse(t, &filled)?;
             let pixmap = self.rasterize(t, f, &tree)?;
             let png = png::encode(&pixmap)?;
-            Ok(Card { png, warnings })
+            Ok(Card {
+                png,
+                warnings: filled.warnings,
+            })
         })
     }
 
     /// Stage 1: prepare photos and fill the template's layer.
-    pub fn fill(&self, source: Source, t: &Template, f: &Format) -> Result<(Svg, Vec<String>)> {
+    pub fn fill(&self, source: Source, t: &Template, f: &Format) -> Result<Filled> {
+        self.fill_with(source, t, f, PhotoRefs::Referenced)
+    }
+
+    fn fill_with(
+        &self,
+        source: Source,
+        t: &Template,
+        f: &Format,
+        mode: PhotoRefs,
+    ) -> Result<Filled> {
         let mut warnings = Vec::new();
-        let photos: Vec<_> = source
+        let mut photos = Vec::new();
+        let hrefs: Vec<Option<String>> = source
             .stats
             .top_artists
             .iter()
@@ -100,7 +122,14 @@ impl Renderer {
             .map(|(i, artist)| {
                 let image = artist.image.as_deref()?;
                 match self.photos.load(source.root, image, f.photo_size) {
-                    Ok(uri) => Some(uri),
+                    Ok(png) => {
+                        let href = match mode {
+                            PhotoRefs::Referenced => format!("photo:{}", photos.len()),
+                            PhotoRefs::Embedded => photo::data_uri(&png),
+                        };
+                        photos.push(png);
+                        Some(href)
+                    }
                     Err(e) => {
                         warnings.push(format!("top_artists[{i}].image: {e}; drew a placeholder"));
                         None
@@ -108,17 +137,38 @@ impl Renderer {
                 }
             })
             .collect();
-        let view = View::new(source.stats, &photos);
+        let view = View::new(source.stats, &hrefs);
         let svg = self.templates.fill(t, f, &view)?;
-        Ok((svg, warnings))
+        Ok(Filled {
+            svg,
+            warnings,
+            photos,
+        })
     }
 
     /// Stage 2: parse the filled SVG.
-    pub fn parse(&self, t: &Template, svg: &Svg) -> Result<usvg::Tree> {
-        usvg::Tree::from_str(svg.as_str(), &self.options).map_err(|e| Error::Parse {
+    pub fn parse(&self, t: &Template, filled: &Filled) -> Result<usvg::Tree> {
+        let photos = filled.photos.clone();
+        let options = self.options(Box::new(move |href: &str, _: &usvg::Options| {
+            let i: usize = href.strip_prefix("photo:")?.parse().ok()?;
+            Some(usvg::ImageKind::PNG(photos.get(i)?.clone()))
+        }));
+        usvg::Tree::from_str(filled.svg.as_str(), &options).map_err(|e| Error::Parse {
             template: t.name.clone(),
             message: e.to_string(),
         })
+    }
+
+    /// usvg options: our fonts only, and images only from `data:` URIs or `resolve` (never a
+    /// file or the network: a template or a string must not read either).
+    fn options<'a>(&self, resolve: usvg::ImageHrefStringResolverFn<'a>) -> usvg::Options<'a> {
+        let mut options = usvg::Options {
+            fontdb: self.fonts.database(),
+            resources_dir: None,
+            ..usvg::Options::default()
+        };
+        options.image_href_resolver.resolve_string = resolve;
+        options
     }
 
     /// Stage 3: draw the layer over (a copy of) the format's cached background.
@@ -143,7 +193,8 @@ impl Renderer {
             return Ok(None);
         };
         let pixmap = bg.pixmap.get_or_init(|| {
-            let tree = usvg::Tree::from_str(&bg.svg, &self.options)
+            let options = self.options(Box::new(|_, _| None));
+            let tree = usvg::Tree::from_str(&bg.svg, &options)
                 .map_err(|e| format!("{}: {e}", bg.file.display()))?;
             let mut pixmap = tiny_skia::Pixmap::new(f.width, f.height)
                 .ok_or_else(|| "empty card size".to_string())?;
@@ -168,7 +219,9 @@ impl Renderer {
         format: &str,
     ) -> Result<(String, Vec<String>)> {
         let (t, f) = self.templates.get(template, format)?;
-        let (layer, warnings) = guard(template, || self.fill(source, t, f))?;
+        let filled = guard(template, || {
+            self.fill_with(source, t, f, PhotoRefs::Embedded)
+        })?;
         let mut out = format!(
             r#"<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="{w}" height="{h}" viewBox="0 0 {w} {h}">"#,
             w = f.width,
@@ -177,9 +230,9 @@ impl Renderer {
         if let Some(bg) = &f.background {
             out.push_str(strip_prolog(&bg.svg));
         }
-        out.push_str(strip_prolog(layer.as_str()));
+        out.push_str(strip_prolog(filled.svg.as_str()));
         out.push_str("</svg>\n");
-        Ok((out, warnings))
+        Ok((out, filled.warnings))
     }
 }
 

@@ -7,7 +7,6 @@ use unicode_segmentation::UnicodeSegmentation;
 
 use crate::model::Stats;
 use crate::personality::{self, Personality};
-use crate::photo::DataUri;
 
 /// The data a template is filled with.
 #[derive(Debug, Clone, Serialize)]
@@ -39,8 +38,9 @@ pub struct ArtistView {
     pub rank: usize,
     pub name: String,
     pub minutes: u64,
-    /// Prepared photo (`data:` URI), or null: the template draws the placeholder.
-    pub photo: Option<DataUri>,
+    /// The prepared photo's `href` (`photo:N` for a render, a `data:` URI in emitted SVG), or
+    /// null: the template draws the placeholder.
+    pub photo: Option<String>,
     /// One or two letters for the placeholder.
     pub initials: String,
     /// A hue (0–359) stable per name, for placeholder colour.
@@ -68,8 +68,8 @@ pub struct GenreView {
 }
 
 impl View {
-    /// Builds the view; `photos[i]` is the prepared photo of artist `i`, if any.
-    pub fn new(stats: &Stats, photos: &[Option<DataUri>]) -> View {
+    /// Builds the view; `photos[i]` is the `href` of artist `i`'s prepared photo, if any.
+    pub fn new(stats: &Stats, photos: &[Option<String>]) -> View {
         let top_artists: Vec<ArtistView> = stats
             .top_artists
             .iter()
