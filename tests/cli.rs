@@ -233,3 +233,56 @@ fn schema_prints_the_stats_json_schema() {
         .iter()
         .any(|f| f == "minutes_listened"));
 }
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Polls until `check` holds, for at most 30 seconds.
+fn eventually(mut check: impl FnMut() -> bool) -> bool {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while std::time::Instant::now() < deadline {
+        if check() {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    false
+}
+
+#[test]
+fn watch_re_renders_when_a_template_changes() {
+    let dir = temp("watch");
+    copy_dir(&repo().join("templates"), &dir.join("templates"));
+    let stats = repo().join("tests/fixtures/typical.json");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cardfarm"))
+        .args(["--templates", "templates", "--fonts"])
+        .arg(repo().join("fonts"))
+        .args(["render", "--stats"])
+        .arg(&stats)
+        .args(["-t", "top-artists", "--out", "card.png", "--watch"])
+        .current_dir(&dir)
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let out = dir.join("card.png");
+    let first = eventually(|| out.exists());
+    let before = std::fs::read(&out).unwrap_or_default();
+    // Change what the card shows: the badge text.
+    let layer = dir.join("templates/top-artists/story.svg.hbs");
+    let changed = std::fs::read_to_string(&layer).unwrap().replace("\"#1\"", "\"No.1\"");
+    std::fs::write(&layer, changed).unwrap();
+    let rerendered = eventually(|| std::fs::read(&out).is_ok_and(|b| !b.is_empty() && b != before));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(first, "the first render never appeared");
+    assert!(rerendered, "no re-render after the template changed");
+}

@@ -59,7 +59,8 @@ pub fn run(args: Args, templates: &Path, fonts: &Path) -> anyhow::Result<ExitCod
     if let Err(e) = once() {
         super::report(&e);
     }
-    watch(&args, &[templates, fonts, &data], once)
+    let input = args.stats.clone().unwrap_or(data.clone());
+    watch(&args, &[templates, fonts, &input], once)
 }
 
 fn render_once(args: &Args, renderer: &Renderer, data: &Path) -> anyhow::Result<()> {
