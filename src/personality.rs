@@ -13,6 +13,8 @@ pub struct Personality {
     pub peak_hour: Option<usize>,
     /// The busiest hour as a listener reads it: `11 pm`.
     pub peak_label: Option<String>,
+    /// The middle of the busiest hour on a 24-hour dial, in turns (0–1), for a marker.
+    pub peak_turn: Option<f64>,
 }
 
 /// Share of minutes in the hours `hours` (wrapping past midnight).
@@ -28,6 +30,7 @@ pub fn of_clock(clock: Option<&[f64]>) -> Personality {
         tagline: "Your music kept its hours to itself",
         peak_hour: None,
         peak_label: None,
+        peak_turn: None,
     };
     let Some(clock) = clock.filter(|c| c.len() == 24) else {
         return mystery;
@@ -79,6 +82,7 @@ pub fn of_clock(clock: Option<&[f64]>) -> Personality {
         tagline,
         peak_hour: Some(peak),
         peak_label: Some(hour_label(peak)),
+        peak_turn: Some((peak as f64 + 0.5) / 24.0),
     }
 }
 

@@ -21,6 +21,8 @@ pub struct View {
     pub top_artists: Vec<ArtistView>,
     pub top_tracks: Vec<TrackView>,
     pub top_genres: Vec<GenreView>,
+    /// The share of listening outside the listed genres, when there is a visible one (≥ 0.5%).
+    pub other_share: Option<f64>,
     /// The first of each list, or null, so cards can feature it without index tricks.
     pub top_artist: Option<ArtistView>,
     pub top_track: Option<TrackView>,
@@ -118,6 +120,8 @@ impl View {
                 view
             })
             .collect();
+        let listed: f64 = stats.top_genres.iter().map(|g| g.share).sum();
+        let other_share = (!stats.top_genres.is_empty() && listed < 0.995).then(|| 1.0 - listed);
         let minutes = stats.minutes_listened.0;
         View {
             user_id: stats.user_id.clone(),
@@ -135,6 +139,7 @@ impl View {
             top_artists,
             top_tracks,
             top_genres,
+            other_share,
             listening_clock: stats.listening_clock.clone(),
             top_artist_percentile: stats.top_artist_percentile,
             personality: personality::of_clock(stats.listening_clock.as_deref()),
