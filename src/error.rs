@@ -57,6 +57,10 @@ pub enum Error {
     #[error("PNG encoding failed: {0}")]
     Encode(String),
 
+    /// The stats store (the database) failed or is out of reach.
+    #[error("stats store: {0}")]
+    Store(String),
+
     /// Reading or writing a file failed.
     #[error("{}: {source}", path.display())]
     Io {
@@ -69,9 +73,10 @@ pub enum Error {
 impl Error {
     /// Whether trying the same job again later could succeed.
     ///
-    /// Only I/O is transient; everything else is decided by the input or the templates.
+    /// Only I/O and the store are transient; everything else is decided by the input or the
+    /// templates.
     pub fn is_retryable(&self) -> bool {
-        matches!(self, Error::Io { .. })
+        matches!(self, Error::Io { .. } | Error::Store(_))
     }
 
     pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {

@@ -10,8 +10,8 @@
 //! 4. [`render`]: usvg parses, resvg paints over the cached background → pixmap.
 //! 5. [`png`]: fast encoding → [`png::Png`].
 //!
-//! The CLI, the HTTP server and the queue worker are thin shells over
-//! [`render::Renderer::render`].
+//! The CLI, the HTTP [`server`] (stats from a [`store`]) and the queue worker are thin shells
+//! over [`render::Renderer::render`].
 
 pub mod chart;
 pub mod dataset;
@@ -23,6 +23,8 @@ pub mod personality;
 pub mod photo;
 pub mod png;
 pub mod render;
+pub mod server;
+pub mod store;
 pub mod template;
 pub mod text;
 pub mod view;

@@ -18,6 +18,8 @@ pub struct View {
     pub minutes_listened: u64,
     pub hours_listened: u64,
     pub days_listened: f64,
+    /// `days_listened` rounded, for "That's 33 days of music".
+    pub whole_days: u64,
     pub top_artists: Vec<ArtistView>,
     pub top_tracks: Vec<TrackView>,
     pub top_genres: Vec<GenreView>,
@@ -131,6 +133,7 @@ impl View {
             minutes_listened: minutes,
             hours_listened: minutes / 60,
             days_listened: minutes as f64 / 1440.0,
+            whole_days: (minutes as f64 / 1440.0).round() as u64,
             top_artist: top_artists.first().cloned(),
             top_track: top_tracks.first().cloned(),
             top_genre: top_genres.first().cloned(),

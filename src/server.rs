@@ -1,0 +1,532 @@
+//! Server: PNG cards over HTTP (`cardfarm serve`), safe to put on the internet.
+//!
+//! [`app`] builds the router from a [`State`], apart from any socket, so tests drive it with
+//! `oneshot`. Rendering runs on the bounded [`pool::RenderPool`]; cards are cached by strong
+//! ETag in a byte-bounded LRU; share links can be required to carry an HMAC signature
+//! ([`sign`]); every error is JSON with its status ([`error::ApiError`]).
+//!
+//! | route | what |
+//! |---|---|
+//! | `GET /v1/templates` | templates, formats and sizes |
+//! | `POST /v1/render/{template}?format=` | PNG of the stats in the body (Bearer API key if configured) |
+//! | `GET /v1/cards/{user_id}/{template}.png?format=&exp=&sig=` | PNG of a stored user's card (signed if a key is configured) |
+//! | `GET /healthz`, `/readyz`, `/metrics`, `/openapi.json` | liveness, readiness, Prometheus, the API description |
+
+pub mod cache;
+pub mod error;
+pub mod metrics;
+mod openapi;
+pub mod pool;
+pub mod sign;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, MatchedPath, Path, Query, Request, State as AxumState};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
+use tower_http::trace::TraceLayer;
+
+use crate::model::Stats;
+use crate::render::{Renderer, Source};
+use crate::store::Store;
+use cache::PngCache;
+use error::ApiError;
+use metrics::Metrics;
+use pool::{PoolError, RenderPool};
+
+/// How the server behaves. Every field's default is what `cardfarm serve` uses.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Default: 127.0.0.1:8080.
+    pub addr: SocketAddr,
+    /// Key for signed card links; `None` serves unsigned links. Default: none.
+    pub signing_key: Option<Vec<u8>>,
+    /// Bearer key for `POST /v1/render`; `None` leaves it open. Default: none.
+    pub api_key: Option<String>,
+    /// Renders at once. Default: the number of cores.
+    pub render_threads: usize,
+    /// Renders that may wait for a thread before requests get 503. Default: 2 × threads.
+    pub queue: usize,
+    /// Bytes of PNGs kept in memory. Default: 256 MiB.
+    pub cache_bytes: usize,
+    /// Largest request body. Default: 1 MiB.
+    pub max_body: usize,
+    /// Whole-request deadline. Default: 30 s.
+    pub timeout: Duration,
+    /// How long a client may take to send its body. Default: 10 s.
+    pub body_timeout: Duration,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        Config {
+            addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            signing_key: None,
+            api_key: None,
+            render_threads: cores,
+            queue: 2 * cores,
+            cache_bytes: 256 << 20,
+            max_body: 1 << 20,
+            timeout: Duration::from_secs(30),
+            body_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// What every request shares.
+pub struct State {
+    pub renderer: Arc<Renderer>,
+    pub store: Store,
+    pub config: Config,
+    pub pool: RenderPool,
+    pub cache: PngCache,
+    pub metrics: Arc<Metrics>,
+}
+
+impl State {
+    pub fn new(renderer: Arc<Renderer>, store: Store, config: Config) -> Arc<State> {
+        Arc::new(State {
+            pool: RenderPool::new(config.render_threads, config.queue),
+            cache: PngCache::new(config.cache_bytes),
+            metrics: Arc::new(Metrics::new()),
+            renderer,
+            store,
+            config,
+        })
+    }
+}
+
+/// The router, with its layers: request ids, tracing, timeouts, body limit, metrics.
+pub fn app(state: Arc<State>) -> Router {
+    let config = &state.config;
+    Router::new()
+        .route("/v1/templates", get(templates))
+        .route("/v1/render/{template}", post(render_posted))
+        .route("/v1/cards/{user_id}/{file}", get(render_stored))
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(ready))
+        .route("/metrics", get(metrics))
+        .route("/openapi.json", get(|| async { Json(openapi::document()) }))
+        .fallback(|| async { ApiError::not_found("no such route") })
+        .layer(DefaultBodyLimit::max(config.max_body))
+        .layer(RequestBodyTimeoutLayer::new(config.body_timeout))
+        .layer(middleware::from_fn_with_state(state.clone(), count_requests))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            config.timeout,
+        ))
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
+            let id = req
+                .headers()
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("-");
+            tracing::info_span!("request", method = %req.method(), uri = %req.uri(), request_id = %id)
+        }))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .with_state(state)
+}
+
+/// Binds and serves until `shutdown` resolves; then stops accepting, lets in-flight requests
+/// (and their renders) finish, and returns.
+pub async fn serve(
+    state: Arc<State>,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(state.config.addr).await?;
+    tracing::info!(addr = %listener.local_addr()?, "listening");
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+async fn count_requests(
+    AxumState(state): AxumState<Arc<State>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_string(), |p| p.as_str().to_string());
+    let response = next.run(request).await;
+    state
+        .metrics
+        .requests
+        .with_label_values(&[route.as_str(), response.status().as_str()])
+        .inc();
+    response
+}
+
+/// A template as the API lists it.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct TemplateInfo {
+    name: String,
+    description: String,
+    version: u32,
+    formats: Vec<FormatInfo>,
+}
+
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct FormatInfo {
+    name: String,
+    width: u32,
+    height: u32,
+}
+
+/// Lists templates with their formats and sizes.
+#[utoipa::path(get, path = "/v1/templates", responses((status = 200, body = [TemplateInfo])))]
+async fn templates(AxumState(state): AxumState<Arc<State>>) -> Json<Vec<TemplateInfo>> {
+    Json(
+        state
+            .renderer
+            .templates()
+            .iter()
+            .map(|t| TemplateInfo {
+                name: t.name.clone(),
+                description: t.description.clone(),
+                version: t.version,
+                formats: t
+                    .formats
+                    .values()
+                    .map(|f| FormatInfo {
+                        name: f.name.clone(),
+                        width: f.width,
+                        height: f.height,
+                    })
+                    .collect(),
+            })
+            .collect(),
+    )
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+struct FormatQuery {
+    /// `story` (default), `square` or `landscape`, as the template offers.
+    format: Option<String>,
+}
+
+/// Renders the stats in the body.
+#[utoipa::path(
+    post,
+    path = "/v1/render/{template}",
+    params(("template" = String, Path, description = "template name"), FormatQuery),
+    request_body(content = inline(Object), description = "one user's stats (schema: components.schemas.Stats)", content_type = "application/json"),
+    responses(
+        (status = 200, description = "the card", content_type = "image/png"),
+        (status = 304, description = "unchanged (If-None-Match)"),
+        (status = 400, description = "malformed JSON", body = openapi::ErrorBody),
+        (status = 401, description = "missing or wrong API key", body = openapi::ErrorBody),
+        (status = 404, description = "unknown template or format", body = openapi::ErrorBody),
+        (status = 413, description = "body too large", body = openapi::ErrorBody),
+        (status = 422, description = "invalid stats", body = openapi::ErrorBody),
+        (status = 503, description = "overloaded; see Retry-After", body = openapi::ErrorBody),
+    ),
+    security(("api_key" = []))
+)]
+async fn render_posted(
+    AxumState(state): AxumState<Arc<State>>,
+    Path(template): Path<String>,
+    Query(query): Query<FormatQuery>,
+    headers: HeaderMap,
+    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
+) -> Result<Response, ApiError> {
+    if let Some(key) = &state.config.api_key {
+        let given = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "));
+        let ok =
+            given.is_some_and(|g| Sha256::digest(g.as_bytes()) == Sha256::digest(key.as_bytes()));
+        if !ok {
+            let mut e = ApiError::new(StatusCode::UNAUTHORIZED, "missing or wrong API key");
+            e.detail = Some(serde_json::json!({ "expected": "Authorization: Bearer <api-key>" }));
+            return Err(e);
+        }
+    }
+    let body = body.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!("body larger than {} bytes", state.config.max_body),
+            )
+        } else {
+            ApiError::bad_request(e.body_text())
+        }
+    })?;
+    let format = query.format.unwrap_or_else(|| "story".into());
+    state.renderer.templates().get(&template, &format)?;
+    if json_depth(&body) > MAX_JSON_DEPTH {
+        return Err(ApiError::bad_request(format!(
+            "JSON nested deeper than {MAX_JSON_DEPTH} levels"
+        )));
+    }
+    let text =
+        std::str::from_utf8(&body).map_err(|_| ApiError::bad_request("body is not UTF-8"))?;
+    let stats = Stats::from_json(text, "request body")?;
+    card(
+        &state,
+        stats,
+        None,
+        template,
+        format,
+        &headers,
+        "private, max-age=0, must-revalidate",
+    )
+    .await
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[allow(dead_code)] // `exp` and `sig` are read from the raw query to check the signature.
+struct CardQuery {
+    /// `story` (default), `square` or `landscape`.
+    format: Option<String>,
+    /// Expiry, unix seconds (part of the signed query).
+    exp: Option<u64>,
+    /// Hex HMAC-SHA256 of the path and query without `sig` (when the server has a signing key).
+    sig: Option<String>,
+}
+
+/// Renders a stored user's card.
+#[utoipa::path(
+    get,
+    path = "/v1/cards/{user_id}/{template}.png",
+    params(
+        ("user_id" = String, Path, description = "letters, digits, - and _"),
+        ("template" = String, Path, description = "template name"),
+        CardQuery
+    ),
+    responses(
+        (status = 200, description = "the card", content_type = "image/png"),
+        (status = 304, description = "unchanged (If-None-Match)"),
+        (status = 400, description = "malformed path", body = openapi::ErrorBody),
+        (status = 403, description = "missing, wrong or expired signature", body = openapi::ErrorBody),
+        (status = 404, description = "unknown user, template or format", body = openapi::ErrorBody),
+        (status = 503, description = "overloaded or store unavailable; see Retry-After", body = openapi::ErrorBody),
+    )
+)]
+async fn render_stored(
+    AxumState(state): AxumState<Arc<State>>,
+    Path((user_id, file)): Path<(String, String)>,
+    Query(query): Query<CardQuery>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    if let Some(key) = &state.config.signing_key {
+        sign::verify(key, uri.path(), uri.query(), now)
+            .map_err(|r| ApiError::forbidden(r.to_string()))?;
+    }
+    if !valid_id(&user_id) {
+        return Err(ApiError::bad_request(
+            "user id must be 1 to 64 letters, digits, `-` or `_`",
+        ));
+    }
+    let template = file
+        .strip_suffix(".png")
+        .filter(|t| valid_id(t))
+        .ok_or_else(|| ApiError::bad_request("expected /v1/cards/{user_id}/{template}.png"))?
+        .to_string();
+    let format = query.format.unwrap_or_else(|| "story".into());
+    state.renderer.templates().get(&template, &format)?;
+    let (stats, root) = state
+        .store
+        .get(&user_id)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("unknown user `{user_id}`")))?;
+    // A CDN may keep the card for a day, but never past the link's expiry.
+    let mut max_age = 86_400;
+    if let Some(exp) = query.exp {
+        max_age = max_age.min(exp.saturating_sub(now));
+    }
+    let cache_control = format!("public, max-age={}, s-maxage={max_age}", max_age.min(3600));
+    card(
+        &state,
+        stats,
+        root,
+        template,
+        format,
+        &headers,
+        &cache_control,
+    )
+    .await
+}
+
+/// The shared tail of both render routes: ETag, 304, cache, pool, response.
+async fn card(
+    state: &Arc<State>,
+    stats: Stats,
+    root: Option<std::path::PathBuf>,
+    template: String,
+    format: String,
+    headers: &HeaderMap,
+    cache_control: &str,
+) -> Result<Response, ApiError> {
+    let etag = etag(state, &stats, &template, &format);
+    let respond = |status: StatusCode, body: Option<Arc<Vec<u8>>>| -> Response {
+        let mut response = match body {
+            Some(png) => (
+                status,
+                [(header::CONTENT_TYPE, "image/png")],
+                png.as_ref().clone(),
+            )
+                .into_response(),
+            None => status.into_response(),
+        };
+        let h = response.headers_mut();
+        if let Ok(v) = HeaderValue::from_str(&etag) {
+            h.insert(header::ETAG, v);
+        }
+        if let Ok(v) = HeaderValue::from_str(cache_control) {
+            h.insert(header::CACHE_CONTROL, v);
+        }
+        response
+    };
+    let matches = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
+    if matches {
+        return Ok(respond(StatusCode::NOT_MODIFIED, None));
+    }
+    if let Some(png) = state.cache.get(&etag) {
+        state.metrics.cache_hits.inc();
+        return Ok(respond(StatusCode::OK, Some(png)));
+    }
+    state.metrics.cache_misses.inc();
+    let renderer = state.renderer.clone();
+    let (t, f) = (template.clone(), format.clone());
+    let started = Instant::now();
+    let rendered = state
+        .pool
+        .run(&state.metrics, move || {
+            let source = Source {
+                stats: &stats,
+                root: root.as_deref(),
+            };
+            renderer.render(source, &t, &f)
+        })
+        .await;
+    let card = match rendered {
+        Ok(result) => result?,
+        Err(PoolError::Overloaded) => return Err(ApiError::overloaded()),
+        Err(PoolError::Crashed) => return Err(ApiError::internal("render thread crashed")),
+    };
+    state
+        .metrics
+        .render_seconds
+        .with_label_values(&[template.as_str()])
+        .observe(started.elapsed().as_secs_f64());
+    for warning in &card.warnings {
+        tracing::warn!(%template, %warning, "card rendered with a placeholder");
+    }
+    let png = Arc::new(card.png.0);
+    state.cache.put(etag.clone(), png.clone());
+    Ok(respond(StatusCode::OK, Some(png)))
+}
+
+/// A strong ETag: the crate version, the template and its version, the format and the stats.
+fn etag(state: &State, stats: &Stats, template: &str, format: &str) -> String {
+    let version = state
+        .renderer
+        .templates()
+        .get(template, format)
+        .map_or(0, |(t, _)| t.version);
+    let mut hash = Sha256::new();
+    hash.update(env!("CARGO_PKG_VERSION").as_bytes());
+    hash.update([0]);
+    hash.update(template.as_bytes());
+    hash.update(version.to_le_bytes());
+    hash.update([0]);
+    hash.update(format.as_bytes());
+    hash.update([0]);
+    hash.update(serde_json::to_vec(stats).unwrap_or_default());
+    format!("\"{}\"", hex::encode(&hash.finalize()[..16]))
+}
+
+async fn ready(AxumState(state): AxumState<Arc<State>>) -> Response {
+    match state.store.ready().await {
+        Ok(()) => "ready".into_response(),
+        Err(e) => ApiError::from(e).into_response(),
+    }
+}
+
+async fn metrics(AxumState(state): AxumState<Arc<State>>) -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        state.metrics.render(),
+    )
+}
+
+/// The deepest JSON stats need is 3 (`{"top_artists": [{...}]}`); allow some slack.
+const MAX_JSON_DEPTH: usize = 8;
+
+/// Nesting depth of a JSON document, counted without parsing it (so a deeply nested body is
+/// refused before serde recurses into it).
+fn json_depth(bytes: &[u8]) -> usize {
+    let (mut depth, mut deepest, mut in_string, mut escaped) = (0usize, 0usize, false, false);
+    for &b in bytes {
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'{' | b'[' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
+}
+
+/// Ids in paths: letters, digits, `-` and `_`, 1 to 64 bytes. Anything else (`..`, encoded
+/// slashes, odd Unicode) is refused before it reaches a lookup.
+fn valid_id(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 64
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn depth_ignores_brackets_in_strings() {
+        assert_eq!(json_depth(br#"{"a": [{"b": "[[[{{{"}]}"#), 3);
+        assert_eq!(json_depth(b"[[[[[[[[[[1]]]]]]]]]]"), 10);
+        assert_eq!(json_depth(br#"{"a": "\"["}"#), 1);
+    }
+
+    #[test]
+    fn ids() {
+        assert!(valid_id("demo") && valid_id("u-1_2"));
+        for bad in ["", "..", "a/b", "a%2Fb", "é", &"x".repeat(65)] {
+            assert!(!valid_id(bad), "{bad}");
+        }
+    }
+}

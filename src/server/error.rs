@@ -1,0 +1,103 @@
+//! API errors: a status, a public message and optional detail, as JSON. Client errors keep
+//! their message; internal ones log the details and answer with a generic body.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::{json, Value};
+
+/// An error answer: `{"error": "...", "detail": ...}` with its status.
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub message: String,
+    pub detail: Option<Value>,
+    /// Seconds for `Retry-After` (overload, store outage).
+    pub retry_after: Option<u64>,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            message: message.into(),
+            detail: None,
+            retry_after: None,
+        }
+    }
+
+    pub fn detail(mut self, detail: Value) -> Self {
+        self.detail = Some(detail);
+        self
+    }
+
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, message)
+    }
+
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, message)
+    }
+
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, message)
+    }
+
+    /// The render pool and its wait queue are full: come back in a second.
+    pub fn overloaded() -> Self {
+        ApiError {
+            retry_after: Some(1),
+            ..Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "overloaded: try again shortly",
+            )
+        }
+    }
+
+    /// Logs the real cause; the client learns only that it was ours.
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        tracing::error!(%cause, "internal error");
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal error")
+    }
+}
+
+impl From<cardfarm_error::Error> for ApiError {
+    fn from(e: cardfarm_error::Error) -> Self {
+        use cardfarm_error::Error::*;
+        match &e {
+            MalformedJson { .. } => ApiError::bad_request(e.to_string()),
+            InvalidStats { path, message } => {
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.to_string())
+                    .detail(json!({ "field": path, "problem": message }))
+            }
+            UnknownUser { user_id, .. } => ApiError::not_found(format!("unknown user `{user_id}`")),
+            UnknownTemplate { .. } | UnknownFormat { .. } => ApiError::not_found(e.to_string()),
+            Store(_) | Io { .. } => {
+                tracing::error!(cause = %e, "stats store unavailable");
+                ApiError {
+                    retry_after: Some(5),
+                    ..ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "stats store unavailable")
+                }
+            }
+            _ => ApiError::internal(e),
+        }
+    }
+}
+
+// The library's error, named apart from this module's.
+use crate::error as cardfarm_error;
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut body = json!({ "error": self.message });
+        if let Some(detail) = self.detail {
+            body["detail"] = detail;
+        }
+        let mut response = (self.status, axum::Json(body)).into_response();
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        response
+    }
+}

@@ -1,0 +1,88 @@
+//! Prometheus metrics for the HTTP endpoint.
+
+use prometheus::{
+    Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, Opts, Registry,
+    TextEncoder,
+};
+
+pub struct Metrics {
+    registry: Registry,
+    pub requests: IntCounterVec,
+    pub render_seconds: HistogramVec,
+    pub cache_hits: IntCounter,
+    pub cache_misses: IntCounter,
+    pub queue_depth: IntGauge,
+    pub in_flight: IntGauge,
+}
+
+impl Metrics {
+    pub fn new() -> Metrics {
+        let requests = IntCounterVec::new(
+            Opts::new(
+                "cardfarm_http_requests_total",
+                "HTTP requests by route and status",
+            ),
+            &["route", "status"],
+        )
+        .expect("valid metric");
+        let render_seconds = HistogramVec::new(
+            HistogramOpts::new("cardfarm_render_seconds", "Card render time by template").buckets(
+                vec![
+                    0.005, 0.01, 0.015, 0.02, 0.03, 0.05, 0.075, 0.1, 0.25, 0.5, 1.0,
+                ],
+            ),
+            &["template"],
+        )
+        .expect("valid metric");
+        let cache_hits = IntCounter::new(
+            "cardfarm_cache_hits_total",
+            "Cards served from the PNG cache",
+        )
+        .expect("valid metric");
+        let cache_misses = IntCounter::new(
+            "cardfarm_cache_misses_total",
+            "Cards rendered because the cache missed",
+        )
+        .expect("valid metric");
+        let queue_depth = IntGauge::new(
+            "cardfarm_render_queue_depth",
+            "Renders waiting for a render thread",
+        )
+        .expect("valid metric");
+        let in_flight = IntGauge::new("cardfarm_renders_in_flight", "Renders running now")
+            .expect("valid metric");
+        let registry = Registry::new();
+        for c in [
+            Box::new(requests.clone()) as Box<dyn prometheus::core::Collector>,
+            Box::new(render_seconds.clone()),
+            Box::new(cache_hits.clone()),
+            Box::new(cache_misses.clone()),
+            Box::new(queue_depth.clone()),
+            Box::new(in_flight.clone()),
+        ] {
+            registry.register(c).expect("metric names are unique");
+        }
+        Metrics {
+            registry,
+            requests,
+            render_seconds,
+            cache_hits,
+            cache_misses,
+            queue_depth,
+            in_flight,
+        }
+    }
+
+    /// The Prometheus text exposition of every metric.
+    pub fn render(&self) -> String {
+        let mut out = Vec::new();
+        let _ = TextEncoder::new().encode(&self.registry.gather(), &mut out);
+        String::from_utf8(out).unwrap_or_default()
+    }
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Self::new()
+    }
+}

@@ -1,0 +1,181 @@
+//! Store: where a service finds a user's stats by id.
+//!
+//! Two stores, one interface ([`Store::get`]):
+//! - [`Store::Jsonl`], the embedded default: a JSON Lines dataset loaded once and indexed by
+//!   user id. Invalid lines are skipped and counted, so one bad record never hides the rest.
+//! - [`Store::Postgres`], for production scale: the table below, read through a connection
+//!   pool.
+//!
+//! ```sql
+//! CREATE TABLE cardfarm_stats (
+//!     user_id text    NOT NULL,
+//!     year    integer NOT NULL,
+//!     stats   jsonb   NOT NULL,   -- one user's stats, the same format as the CLI reads
+//!     PRIMARY KEY (user_id, year)
+//! );
+//! ```
+//!
+//! The newest year wins when a user has several. The table is found through the connection's
+//! `search_path`, so a URL such as `postgres://host/db?options=-c%20search_path%3Dwrapped`
+//! selects a schema.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::dataset::Dataset;
+use crate::error::{Error, Result};
+use crate::model::Stats;
+
+/// The SQL that creates the stats table (idempotent).
+pub const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS cardfarm_stats (
+    user_id text NOT NULL,
+    year integer NOT NULL,
+    stats jsonb NOT NULL,
+    PRIMARY KEY (user_id, year)
+)";
+
+/// A source of users' stats, by id.
+#[derive(Clone)]
+pub enum Store {
+    Jsonl(Arc<JsonlStore>),
+    Postgres(deadpool_postgres::Pool),
+}
+
+/// A dataset loaded into memory.
+pub struct JsonlStore {
+    users: HashMap<String, Stats>,
+    root: PathBuf,
+    /// Lines that failed to parse or validate, with their errors.
+    pub rejected: Vec<String>,
+}
+
+impl Store {
+    /// Opens `spec`: a `postgres://` or `postgresql://` URL, or a JSON Lines file.
+    pub async fn open(spec: &str) -> Result<Store> {
+        if spec.starts_with("postgres://") || spec.starts_with("postgresql://") {
+            return Store::postgres(spec);
+        }
+        let path = PathBuf::from(spec);
+        let store = tokio::task::spawn_blocking(move || JsonlStore::load(&path))
+            .await
+            .map_err(|e| Error::Store(e.to_string()))??;
+        Ok(Store::Jsonl(Arc::new(store)))
+    }
+
+    /// A pool over a PostgreSQL URL. Connections open lazily, on first use.
+    pub fn postgres(url: &str) -> Result<Store> {
+        let config: tokio_postgres::Config = url
+            .parse()
+            .map_err(|e| Error::Store(format!("invalid PostgreSQL URL: {e}")))?;
+        let manager = deadpool_postgres::Manager::from_config(
+            config,
+            tokio_postgres::NoTls,
+            deadpool_postgres::ManagerConfig {
+                recycling_method: deadpool_postgres::RecyclingMethod::Fast,
+            },
+        );
+        let pool = deadpool_postgres::Pool::builder(manager)
+            .max_size(16)
+            .wait_timeout(Some(std::time::Duration::from_secs(5)))
+            .runtime(deadpool_postgres::Runtime::Tokio1)
+            .build()
+            .map_err(|e| Error::Store(e.to_string()))?;
+        Ok(Store::Postgres(pool))
+    }
+
+    /// The user's stats and the folder their relative image paths resolve against (`None`
+    /// for PostgreSQL: only `data:` images there). `Ok(None)` when there is no such user.
+    pub async fn get(&self, user_id: &str) -> Result<Option<(Stats, Option<PathBuf>)>> {
+        match self {
+            Store::Jsonl(s) => Ok(s
+                .users
+                .get(user_id)
+                .map(|stats| (stats.clone(), Some(s.root.clone())))),
+            Store::Postgres(pool) => {
+                let client = pool.get().await.map_err(|e| Error::Store(e.to_string()))?;
+                let row = client
+                    .query_opt(
+                        "SELECT stats::text FROM cardfarm_stats WHERE user_id = $1 ORDER BY year DESC LIMIT 1",
+                        &[&user_id],
+                    )
+                    .await
+                    .map_err(|e| Error::Store(e.to_string()))?;
+                let Some(row) = row else { return Ok(None) };
+                let json: String = row.get(0);
+                let stats = Stats::from_json(&json, &format!("cardfarm_stats row for {user_id}"))?;
+                Ok(Some((stats, None)))
+            }
+        }
+    }
+
+    /// Whether the store answers: the dataset is loaded, or the database takes a query.
+    pub async fn ready(&self) -> Result<()> {
+        match self {
+            Store::Jsonl(_) => Ok(()),
+            Store::Postgres(pool) => {
+                let client = pool.get().await.map_err(|e| Error::Store(e.to_string()))?;
+                client
+                    .simple_query("SELECT 1")
+                    .await
+                    .map_err(|e| Error::Store(e.to_string()))?;
+                Ok(())
+            }
+        }
+    }
+
+    /// Creates the table if needed and upserts users (for loading data and for tests).
+    pub async fn put_postgres(pool: &deadpool_postgres::Pool, users: &[Stats]) -> Result<()> {
+        let client = pool.get().await.map_err(|e| Error::Store(e.to_string()))?;
+        client
+            .batch_execute(CREATE_TABLE)
+            .await
+            .map_err(|e| Error::Store(e.to_string()))?;
+        let insert = client
+            .prepare(
+                "INSERT INTO cardfarm_stats (user_id, year, stats) VALUES ($1, $2, $3::text::jsonb)
+                 ON CONFLICT (user_id, year) DO UPDATE SET stats = EXCLUDED.stats",
+            )
+            .await
+            .map_err(|e| Error::Store(e.to_string()))?;
+        for stats in users {
+            let json = serde_json::to_string(stats).map_err(|e| Error::Store(e.to_string()))?;
+            client
+                .execute(&insert, &[&stats.user_id, &stats.year, &json])
+                .await
+                .map_err(|e| Error::Store(e.to_string()))?;
+        }
+        Ok(())
+    }
+}
+
+impl JsonlStore {
+    /// Loads every valid user of a dataset.
+    pub fn load(path: &Path) -> Result<JsonlStore> {
+        let dataset = Dataset::open(path)?;
+        let mut users = HashMap::new();
+        let mut rejected = Vec::new();
+        for user in dataset.users()? {
+            match user {
+                Ok(stats) => {
+                    users.insert(stats.user_id.clone(), stats);
+                }
+                Err(e @ Error::Io { .. }) => return Err(e),
+                Err(e) => rejected.push(e.to_string()),
+            }
+        }
+        Ok(JsonlStore {
+            users,
+            root: dataset.root().to_path_buf(),
+            rejected,
+        })
+    }
+
+    pub fn len(&self) -> usize {
+        self.users.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.users.is_empty()
+    }
+}
