@@ -29,6 +29,17 @@ pub fn decimal(x: f64, decimals: usize, locale: &str) -> String {
     out
 }
 
+/// Formats a number with at least `digits` significant digits, so small values keep their
+/// meaning: 0.001 stays `0.001`, not `0`; 0.5 is `0.5`; 12 is `12`.
+pub fn significant(x: f64, digits: u32, locale: &str) -> String {
+    if x == 0.0 || !x.is_finite() {
+        return decimal(0.0, 0, locale);
+    }
+    let magnitude = x.abs().log10().floor() as i32;
+    let decimals = (digits as i32 - 1 - magnitude).clamp(0, 12) as usize;
+    decimal(x, decimals, locale)
+}
+
 /// English plural choice: `one` for exactly 1, `other` otherwise.
 pub fn plural<'a>(n: f64, one: &'a str, other: &'a str) -> &'a str {
     if n == 1.0 {
@@ -64,6 +75,16 @@ mod tests {
         assert_eq!(decimal(0.5, 2, "de"), "0,5");
         assert_eq!(decimal(12.0, 1, "en"), "12");
         assert_eq!(decimal(1234.25, 2, "en"), "1,234.25");
+    }
+
+    #[test]
+    fn significant_digits_keep_small_values() {
+        assert_eq!(significant(0.001, 2, "en"), "0.001");
+        assert_eq!(significant(0.5, 2, "en"), "0.5");
+        assert_eq!(significant(0.25, 2, "de"), "0,25");
+        assert_eq!(significant(2.0, 2, "en"), "2");
+        assert_eq!(significant(12.0, 2, "en"), "12");
+        assert_eq!(significant(0.0, 2, "en"), "0");
     }
 
     #[test]

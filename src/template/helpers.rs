@@ -5,7 +5,7 @@
 //! |---|---|---|
 //! | `text` | `{{text display_name x=90 y=900 w=900 size=120 min=56 weight=900 lines=2 fill="#fff" align="center"}}` | the string, fitted to the frame, as SVG outlines |
 //! | `avatar` | `{{avatar top_artist cx=540 cy=760 r=280}}` | the artist's photo in a circle, or initials on a colour |
-//! | `number` | `{{number minutes_listened}}`, `{{number 0.5 decimals=1}}` | `48,213` in the user's locale |
+//! | `number` | `{{number minutes_listened}}`, `{{number x decimals=1}}`, `{{number x sig=2}}` | `48,213` in the user's locale; `sig` keeps significant digits (0.001) |
 //! | `plural` | `{{plural minutes_listened "minute" "minutes"}}` | the word for that count |
 //! | `percent` | `{{percent share}}` | `34%` |
 //! | `concat` | `(concat (number plays) " plays")` | the parts joined |
@@ -124,8 +124,11 @@ fn locale_of(ctx: &Context) -> String {
 
 fn number(h: &Helper, ctx: &Context) -> Result<Value, RenderError> {
     let n = num(h, 0)?;
-    let decimals = hash_num(h, "decimals")?.unwrap_or(0.0).clamp(0.0, 6.0) as usize;
     let locale = locale_of(ctx);
+    if let Some(digits) = hash_num(h, "sig")? {
+        return Ok(locale::significant(n, digits.clamp(1.0, 6.0) as u32, &locale).into());
+    }
+    let decimals = hash_num(h, "decimals")?.unwrap_or(0.0).clamp(0.0, 6.0) as usize;
     Ok(if decimals == 0 && n >= 0.0 && n < u64::MAX as f64 {
         locale::integer(n.round() as u64, &locale)
     } else {
