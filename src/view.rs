@@ -123,7 +123,7 @@ impl View {
             })
             .collect();
         let listed: f64 = stats.top_genres.iter().map(|g| g.share).sum();
-        let other_share = (!stats.top_genres.is_empty() && listed < 0.995).then(|| 1.0 - listed);
+        let other_share = (!stats.top_genres.is_empty() && listed < 0.995).then_some(1.0 - listed);
         let minutes = stats.minutes_listened.0;
         View {
             user_id: stats.user_id.clone(),

@@ -278,7 +278,9 @@ fn watch_re_renders_when_a_template_changes() {
     let before = std::fs::read(&out).unwrap_or_default();
     // Change what the card shows: the badge text.
     let layer = dir.join("templates/top-artists/story.svg.hbs");
-    let changed = std::fs::read_to_string(&layer).unwrap().replace("\"#1\"", "\"No.1\"");
+    let changed = std::fs::read_to_string(&layer)
+        .unwrap()
+        .replace("\"#1\"", "\"No.1\"");
     std::fs::write(&layer, changed).unwrap();
     let rerendered = eventually(|| std::fs::read(&out).is_ok_and(|b| !b.is_empty() && b != before));
     child.kill().unwrap();
