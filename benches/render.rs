@@ -8,6 +8,10 @@ use std::path::Path;
 use cardfarm::{png, Renderer, Source, Stats};
 use criterion::{criterion_group, criterion_main, Criterion};
 
+// The allocator the `cardfarm` binary uses, so these figures are the binary's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn setup() -> (Renderer, Stats) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let renderer = Renderer::load(&root.join("templates"), &root.join("fonts"))
@@ -68,9 +72,47 @@ fn stages(c: &mut Criterion) {
     group.finish();
 }
 
+/// The reference: the same card as one plain SVG (background and layer together) parsed,
+/// rendered and encoded from scratch each time, as a straightforward resvg service would.
+fn reference(c: &mut Criterion) {
+    let (renderer, stats) = setup();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let source = Source {
+        stats: &stats,
+        root: Some(&root),
+    };
+    let mut options = usvg::Options {
+        fontdb: renderer.fonts().database(),
+        ..usvg::Options::default()
+    };
+    options.resources_dir = None;
+    let mut group = c.benchmark_group("reference_plain_resvg");
+    for t in renderer.templates().iter() {
+        let Some(f) = t.formats.get("story") else {
+            continue;
+        };
+        let (svg, _) = renderer
+            .compose_svg(source, &t.name, "story")
+            .expect("composes");
+        group.bench_function(t.name.clone(), |b| {
+            b.iter(|| {
+                let tree = usvg::Tree::from_str(&svg, &options).expect("parses");
+                let mut pixmap = tiny_skia::Pixmap::new(f.width, f.height).expect("size");
+                resvg::render(
+                    &tree,
+                    tiny_skia::Transform::identity(),
+                    &mut pixmap.as_mut(),
+                );
+                png::encode(&pixmap).expect("encodes")
+            })
+        });
+    }
+    group.finish();
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(20).measurement_time(std::time::Duration::from_secs(3));
-    targets = end_to_end, stages
+    targets = end_to_end, stages, reference
 }
 criterion_main!(benches);

@@ -2,6 +2,7 @@
 
 mod bench;
 mod render;
+mod serve;
 mod templates;
 
 use std::path::{Path, PathBuf};
@@ -36,6 +37,10 @@ enum Command {
     Render(render::Args),
     /// Render many cards and report cards/s, latency percentiles and peak memory.
     Bench(bench::Args),
+    /// Serve cards over HTTP.
+    Serve(serve::Args),
+    /// Print a signed card link for a server with a signing key.
+    SignUrl(serve::SignArgs),
     /// Print the JSON Schema of the stats format.
     Schema,
 }
@@ -47,6 +52,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Command::Templates => templates::run(&load(&templates, &fonts)?),
         Command::Render(a) => render::run(a, &templates, &fonts),
         Command::Bench(a) => bench::run(a, &load(&templates, &fonts)?),
+        Command::Serve(a) => serve::run(a, &templates, &fonts),
+        Command::SignUrl(a) => serve::sign(a),
         Command::Schema => {
             println!("{:#}", cardfarm::model::json_schema());
             Ok(ExitCode::SUCCESS)

@@ -6,6 +6,12 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// mimalloc keeps the per-card buffers (an 8 MB pixmap, a 6 MB RGB copy, the PNG) warm between
+/// cards; the system allocator hands them back to the kernel and page-faults them in again,
+/// which costs a third of a card's time.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let args = cli::Args::parse();
     // Panics inside a render are caught and reported as that card's error; silence the
