@@ -1,0 +1,527 @@
+//! The HTTP endpoint through its real router (`app(state).oneshot(request)`, no socket), against
+//! both stats stores: the JSON Lines dataset and PostgreSQL on loopback.
+
+use std::path::Path;
+use std::sync::{Arc, OnceLock};
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use cardfarm::server::{self, sign, Config, State};
+use cardfarm::store::Store;
+use cardfarm::{Renderer, Stats};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+const SIGNING_KEY: &[u8] = b"test-signing-key";
+const API_KEY: &str = "test-api-key";
+
+fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn renderer() -> Arc<Renderer> {
+    static R: OnceLock<Arc<Renderer>> = OnceLock::new();
+    R.get_or_init(|| {
+        Arc::new(Renderer::load(&repo().join("templates"), &repo().join("fonts")).unwrap())
+    })
+    .clone()
+}
+
+fn typical_json() -> String {
+    std::fs::read_to_string(repo().join("tests/fixtures/typical.json")).unwrap()
+}
+
+async fn jsonl_store() -> Store {
+    Store::open(repo().join("data/sample.jsonl").to_str().unwrap())
+        .await
+        .unwrap()
+}
+
+fn state(store: Store, config: Config) -> Arc<State> {
+    State::new(renderer(), store, config)
+}
+
+fn secured() -> Config {
+    Config {
+        signing_key: Some(SIGNING_KEY.to_vec()),
+        api_key: Some(API_KEY.into()),
+        ..Config::default()
+    }
+}
+
+struct Answer {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: Vec<u8>,
+}
+
+impl Answer {
+    fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|_| panic!("not JSON: {}", String::from_utf8_lossy(&self.body)))
+    }
+    fn error(&self) -> String {
+        self.json()["error"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+}
+
+async fn call(state: &Arc<State>, request: Request<Body>) -> Answer {
+    let response = server::app(state.clone()).oneshot(request).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .unwrap()
+        .to_bytes()
+        .to_vec();
+    Answer {
+        status,
+        headers,
+        body,
+    }
+}
+
+async fn get(state: &Arc<State>, uri: &str) -> Answer {
+    call(state, Request::get(uri).body(Body::empty()).unwrap()).await
+}
+
+fn post(uri: &str, body: impl Into<Body>, key: Option<&str>) -> Request<Body> {
+    let mut r = Request::post(uri).header(header::CONTENT_TYPE, "application/json");
+    if let Some(key) = key {
+        r = r.header(header::AUTHORIZATION, format!("Bearer {key}"));
+    }
+    r.body(body.into()).unwrap()
+}
+
+fn png_size(bytes: &[u8]) -> (u32, u32) {
+    let img = image::load_from_memory(bytes).expect("a PNG");
+    (img.width(), img.height())
+}
+
+#[tokio::test]
+async fn lists_templates() {
+    let s = state(jsonl_store().await, secured());
+    let a = get(&s, "/v1/templates").await;
+    assert_eq!(a.status, StatusCode::OK);
+    let list = a.json();
+    let names: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names.len(), 6, "{names:?}");
+    let summary = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "summary")
+        .unwrap();
+    assert!(summary["formats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["name"] == "landscape" && f["width"] == 1200));
+}
+
+#[tokio::test]
+async fn renders_posted_stats_with_etag_and_304() {
+    let s = state(jsonl_store().await, secured());
+    let a = call(
+        &s,
+        post("/v1/render/minutes", typical_json(), Some(API_KEY)),
+    )
+    .await;
+    assert_eq!(
+        a.status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&a.body)
+    );
+    assert_eq!(a.headers[header::CONTENT_TYPE], "image/png");
+    assert_eq!(png_size(&a.body), (1080, 1920));
+    let etag = a.headers[header::ETAG].to_str().unwrap().to_string();
+    assert!(
+        etag.starts_with('"') && etag.len() > 10,
+        "strong ETag: {etag}"
+    );
+
+    // The same bytes the library renders: the HTTP layer adds nothing to the card.
+    let stats = Stats::from_json(&typical_json(), "t").unwrap();
+    let direct = renderer()
+        .render(
+            cardfarm::Source {
+                stats: &stats,
+                root: None,
+            },
+            "minutes",
+            "story",
+        )
+        .unwrap();
+    assert_eq!(a.body, direct.png.0);
+
+    let mut again = post("/v1/render/minutes", typical_json(), Some(API_KEY));
+    again
+        .headers_mut()
+        .insert(header::IF_NONE_MATCH, etag.parse().unwrap());
+    let b = call(&s, again).await;
+    assert_eq!(b.status, StatusCode::NOT_MODIFIED);
+    assert!(b.body.is_empty());
+
+    // Another format is another card.
+    let c = call(
+        &s,
+        post(
+            "/v1/render/summary?format=landscape",
+            typical_json(),
+            Some(API_KEY),
+        ),
+    )
+    .await;
+    assert_eq!(png_size(&c.body), (1200, 630));
+    assert_ne!(c.headers[header::ETAG].to_str().unwrap(), etag);
+}
+
+#[tokio::test]
+async fn posted_render_errors_have_the_right_status_and_a_json_body() {
+    let s = state(
+        jsonl_store().await,
+        Config {
+            max_body: 64 * 1024,
+            ..secured()
+        },
+    );
+    let cases: Vec<(Request<Body>, StatusCode, &str)> = vec![
+        (
+            post("/v1/render/minutes", typical_json(), None),
+            StatusCode::UNAUTHORIZED,
+            "API key",
+        ),
+        (
+            post("/v1/render/minutes", typical_json(), Some("wrong")),
+            StatusCode::UNAUTHORIZED,
+            "API key",
+        ),
+        (
+            post("/v1/render/minutes", "{\"user_id\": ", Some(API_KEY)),
+            StatusCode::BAD_REQUEST,
+            "malformed JSON",
+        ),
+        (
+            post(
+                "/v1/render/minutes",
+                typical_json().replace("48213", "-5"),
+                Some(API_KEY),
+            ),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "minutes_listened: expected a non-negative integer, got -5",
+        ),
+        (
+            post("/v1/render/nope", typical_json(), Some(API_KEY)),
+            StatusCode::NOT_FOUND,
+            "unknown template",
+        ),
+        (
+            post(
+                "/v1/render/minutes?format=square",
+                typical_json(),
+                Some(API_KEY),
+            ),
+            StatusCode::NOT_FOUND,
+            "no format",
+        ),
+        (
+            post("/v1/render/minutes", "x".repeat(100 * 1024), Some(API_KEY)),
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "larger than",
+        ),
+        (
+            post("/v1/render/minutes", "[".repeat(500), Some(API_KEY)),
+            StatusCode::BAD_REQUEST,
+            "nested deeper",
+        ),
+    ];
+    for (request, status, needle) in cases {
+        let a = call(&s, request).await;
+        assert_eq!(
+            a.status,
+            status,
+            "{needle}: {}",
+            String::from_utf8_lossy(&a.body)
+        );
+        assert!(
+            a.error().contains(needle),
+            "{needle} not in {:?}",
+            a.error()
+        );
+    }
+    // The field is named in the detail, too.
+    let a = call(
+        &s,
+        post(
+            "/v1/render/minutes",
+            typical_json().replace("48213", "-5"),
+            Some(API_KEY),
+        ),
+    )
+    .await;
+    assert_eq!(a.json()["detail"]["field"], "minutes_listened");
+}
+
+/// The GET route against any store: signatures, expiry, unknown users, path tricks.
+async fn exercise_card_route(store: Store) {
+    let s = state(store, secured());
+    let signed = |path: &str| sign::sign(SIGNING_KEY, path);
+
+    let a = get(&s, &signed("/v1/cards/demo/top-artists.png?format=story")).await;
+    assert_eq!(
+        a.status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&a.body)
+    );
+    assert_eq!(png_size(&a.body), (1080, 1920));
+    assert!(a.headers[header::CACHE_CONTROL]
+        .to_str()
+        .unwrap()
+        .contains("public"));
+    let b = get(&s, &signed("/v1/cards/demo/summary.png?format=square")).await;
+    assert_eq!(png_size(&b.body), (1080, 1080));
+
+    for (uri, status, needle) in [
+        (
+            "/v1/cards/demo/top-artists.png".to_string(),
+            StatusCode::FORBIDDEN,
+            "missing signature",
+        ),
+        (
+            signed("/v1/cards/demo/top-artists.png").replace("demo", "typical"),
+            StatusCode::FORBIDDEN,
+            "bad signature",
+        ),
+        (
+            signed("/v1/cards/demo/top-artists.png?exp=1000"),
+            StatusCode::FORBIDDEN,
+            "expired",
+        ),
+        (
+            signed("/v1/cards/nobody/top-artists.png"),
+            StatusCode::NOT_FOUND,
+            "unknown user",
+        ),
+        (
+            signed("/v1/cards/demo/nope.png"),
+            StatusCode::NOT_FOUND,
+            "unknown template",
+        ),
+        (
+            signed("/v1/cards/demo/minutes.png?format=landscape"),
+            StatusCode::NOT_FOUND,
+            "no format",
+        ),
+        (
+            signed("/v1/cards/..%2F..%2Fetc/minutes.png"),
+            StatusCode::BAD_REQUEST,
+            "user id",
+        ),
+        (
+            signed("/v1/cards/d%C3%A9mo/minutes.png"),
+            StatusCode::BAD_REQUEST,
+            "user id",
+        ),
+        (
+            signed("/v1/cards/demo/minutes.jpg"),
+            StatusCode::BAD_REQUEST,
+            "expected",
+        ),
+        (
+            signed("/v1/cards/demo/..%2Fminutes.png"),
+            StatusCode::BAD_REQUEST,
+            "expected",
+        ),
+    ] {
+        let a = get(&s, &uri).await;
+        assert_eq!(
+            a.status,
+            status,
+            "{uri}: {}",
+            String::from_utf8_lossy(&a.body)
+        );
+        assert!(
+            a.error().contains(needle),
+            "{uri}: {needle} not in {:?}",
+            a.error()
+        );
+    }
+
+    // A link that expires later works, and tells a CDN not to keep it past expiry.
+    let later = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        + 120;
+    let a = get(
+        &s,
+        &signed(&format!("/v1/cards/demo/minutes.png?exp={later}")),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::OK);
+    let cc = a.headers[header::CACHE_CONTROL].to_str().unwrap();
+    let s_maxage: u64 = cc.split("s-maxage=").nth(1).unwrap().parse().unwrap();
+    assert!(s_maxage <= 120, "{cc}");
+
+    assert_eq!(get(&s, "/readyz").await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn card_route_with_the_jsonl_store() {
+    exercise_card_route(jsonl_store().await).await;
+}
+
+#[tokio::test]
+async fn card_route_with_the_postgres_store() {
+    // Our own schema, dropped afterwards, so parallel runs never meet.
+    let schema = format!(
+        "cardfarm_test_{}_{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    );
+    let admin_url = "postgres://postgres@127.0.0.1:5432/postgres";
+    let (admin, connection) = tokio_postgres::connect(admin_url, tokio_postgres::NoTls)
+        .await
+        .expect("PostgreSQL runs on 127.0.0.1:5432");
+    tokio::spawn(connection);
+    admin
+        .batch_execute(&format!("CREATE SCHEMA {schema}"))
+        .await
+        .unwrap();
+
+    let url = format!("{admin_url}?options=-c%20search_path%3D{schema}");
+    let store = Store::postgres(&url).unwrap();
+    let Store::Postgres(pool) = &store else {
+        unreachable!()
+    };
+    let dataset = cardfarm::dataset::Dataset::open(&repo().join("data/sample.jsonl")).unwrap();
+    let users: Vec<Stats> = dataset.users().unwrap().map(Result::unwrap).collect();
+    Store::put_postgres(pool, &users).await.unwrap();
+    let count: i64 = admin
+        .query_one(
+            &format!("SELECT count(*) FROM {schema}.cardfarm_stats"),
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(count as usize, users.len());
+
+    let result = tokio::spawn(exercise_card_route(store.clone())).await;
+    admin
+        .batch_execute(&format!("DROP SCHEMA {schema} CASCADE"))
+        .await
+        .unwrap();
+    result.expect("the card route works with PostgreSQL");
+}
+
+#[tokio::test]
+async fn unreachable_postgres_is_503_not_a_crash() {
+    let store =
+        Store::postgres("postgres://postgres@127.0.0.1:1/nowhere?connect_timeout=1").unwrap();
+    let s = state(store, Config::default());
+    let a = get(&s, "/v1/cards/demo/minutes.png").await;
+    assert_eq!(a.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(a.headers.contains_key(header::RETRY_AFTER));
+    assert_eq!(
+        get(&s, "/readyz").await.status,
+        StatusCode::SERVICE_UNAVAILABLE
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn overload_answers_503_at_once() {
+    let s = state(
+        jsonl_store().await,
+        Config {
+            render_threads: 1,
+            queue: 0,
+            ..Config::default()
+        },
+    );
+    // Different users, so no answer comes from the cache.
+    let users = [
+        "demo", "u0007", "u0001", "u0002", "u0003", "u0004", "u0005", "u0006",
+    ];
+    let requests = users.iter().map(|u| {
+        let s = s.clone();
+        let uri = format!("/v1/cards/{u}/summary.png");
+        tokio::spawn(async move { get(&s, &uri).await })
+    });
+    let answers: Vec<Answer> = futures_join(requests).await;
+    let ok = answers
+        .iter()
+        .filter(|a| a.status == StatusCode::OK)
+        .count();
+    let busy: Vec<&Answer> = answers
+        .iter()
+        .filter(|a| a.status == StatusCode::SERVICE_UNAVAILABLE)
+        .collect();
+    assert!(ok >= 1, "someone was served");
+    assert!(
+        !busy.is_empty(),
+        "with one thread and no queue, a burst of 8 must see 503s"
+    );
+    assert_eq!(ok + busy.len(), answers.len(), "only 200 and 503");
+    for a in busy {
+        assert_eq!(a.headers[header::RETRY_AFTER], "1");
+        assert!(a.error().contains("overloaded"));
+    }
+}
+
+async fn futures_join<T>(handles: impl Iterator<Item = tokio::task::JoinHandle<T>>) -> Vec<T> {
+    let mut out = Vec::new();
+    for h in handles.collect::<Vec<_>>() {
+        out.push(h.await.unwrap());
+    }
+    out
+}
+
+#[tokio::test]
+async fn health_metrics_and_openapi() {
+    let s = state(jsonl_store().await, Config::default());
+    assert_eq!(get(&s, "/healthz").await.status, StatusCode::OK);
+    assert_eq!(
+        get(&s, "/v1/cards/demo/minutes.png").await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        get(&s, "/v1/cards/demo/minutes.png").await.status,
+        StatusCode::OK
+    ); // cached
+    let metrics = String::from_utf8(get(&s, "/metrics").await.body).unwrap();
+    for needle in [
+        "cardfarm_http_requests_total{route=\"/v1/cards/{user_id}/{file}\",status=\"200\"} 2",
+        "cardfarm_render_seconds_count{template=\"minutes\"} 1",
+        "cardfarm_cache_hits_total 1",
+        "cardfarm_render_queue_depth 0",
+        "cardfarm_renders_in_flight 0",
+    ] {
+        assert!(metrics.contains(needle), "{needle} missing from\n{metrics}");
+    }
+    let doc = get(&s, "/openapi.json").await.json();
+    assert!(doc["paths"]["/v1/render/{template}"]["post"].is_object());
+    assert!(doc["paths"]["/v1/cards/{user_id}/{template}.png"]["get"].is_object());
+    assert_eq!(
+        doc["components"]["schemas"]["Stats"]["properties"]["top_artists"]["items"]["$ref"],
+        "#/components/schemas/Artist"
+    );
+    let a = get(&s, "/no/such/route").await;
+    assert_eq!(a.status, StatusCode::NOT_FOUND);
+    assert!(a.headers.contains_key("x-request-id"));
+}
