@@ -84,6 +84,17 @@ impl Renderer {
         &self.fonts
     }
 
+    /// Rasterizes every format's background now, so the first cards of a long-running process
+    /// don't wait for it. Fails on the first broken background.
+    pub fn warm(&self) -> Result<()> {
+        for t in self.templates.iter() {
+            for f in t.formats.values() {
+                self.background(t, f)?;
+            }
+        }
+        Ok(())
+    }
+
     /// Renders one card: stats → PNG.
     pub fn render(&self, source: Source, template: &str, format: &str) -> Result<Card> {
         let (t, f) = self.templates.get(template, format)?;
