@@ -1,6 +1,8 @@
 //! Command line: one module per subcommand; errors print as `error: …` and `hint: …`.
 
+mod batch;
 mod bench;
+mod farm;
 mod render;
 mod serve;
 mod templates;
@@ -21,10 +23,10 @@ use cardfarm::Renderer;
 pub struct Args {
     /// Folder of templates.
     #[arg(long, global = true, env = "CARDFARM_TEMPLATES", value_name = "DIR")]
-    templates: Option<PathBuf>,
+    template_dir: Option<PathBuf>,
     /// Folder of fonts; only these are used.
     #[arg(long, global = true, env = "CARDFARM_FONTS", value_name = "DIR")]
-    fonts: Option<PathBuf>,
+    font_dir: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -37,6 +39,14 @@ enum Command {
     Render(render::Args),
     /// Render many cards and report cards/s, latency percentiles and peak memory.
     Bench(bench::Args),
+    /// Render every user's cards in this process (the main job).
+    Batch(batch::Args),
+    /// Queue one render job per user on NATS JetStream.
+    Enqueue(farm::EnqueueArgs),
+    /// Drain the job queue: render and store cards until stopped.
+    Worker(farm::WorkerArgs),
+    /// Print the queue's pending, in-flight, completed and dead jobs as JSON.
+    QueueStatus(farm::QueueArgs),
     /// Serve cards over HTTP.
     Serve(serve::Args),
     /// Print a signed card link for a server with a signing key.
@@ -46,12 +56,16 @@ enum Command {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let templates = resolve(args.templates, "templates");
-    let fonts = resolve(args.fonts, "fonts");
+    let templates = resolve(args.template_dir, "templates");
+    let fonts = resolve(args.font_dir, "fonts");
     match args.command {
         Command::Templates => templates::run(&load(&templates, &fonts)?),
         Command::Render(a) => render::run(a, &templates, &fonts),
         Command::Bench(a) => bench::run(a, &load(&templates, &fonts)?),
+        Command::Batch(a) => batch::run(a, &templates, &fonts),
+        Command::Enqueue(a) => farm::enqueue(a),
+        Command::Worker(a) => farm::worker(a, &templates, &fonts),
+        Command::QueueStatus(a) => farm::status(a),
         Command::Serve(a) => serve::run(a, &templates, &fonts),
         Command::SignUrl(a) => serve::sign(a),
         Command::Schema => {
@@ -107,4 +121,17 @@ fn hint(e: &cardfarm::Error) -> Option<String> {
         }
         _ => return None,
     })
+}
+
+/// S3 settings from the standard `AWS_*` environment variables, for `Sink::open`.
+pub fn s3_options_from_env() -> Vec<(String, String)> {
+    std::env::vars()
+        .filter(|(k, _)| k.starts_with("AWS_"))
+        .filter(|(k, _)| {
+            k.to_ascii_lowercase()
+                .parse::<object_store::aws::AmazonS3ConfigKey>()
+                .is_ok()
+        })
+        .map(|(k, v)| (k.to_ascii_lowercase(), v))
+        .collect()
 }

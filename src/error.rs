@@ -61,6 +61,10 @@ pub enum Error {
     #[error("stats store: {0}")]
     Store(String),
 
+    /// The job queue (NATS) failed or is out of reach.
+    #[error("queue: {0}")]
+    Queue(String),
+
     /// Reading or writing a file failed.
     #[error("{}: {source}", path.display())]
     Io {
@@ -76,7 +80,7 @@ impl Error {
     /// Only I/O and the store are transient; everything else is decided by the input or the
     /// templates.
     pub fn is_retryable(&self) -> bool {
-        matches!(self, Error::Io { .. } | Error::Store(_))
+        matches!(self, Error::Io { .. } | Error::Store(_) | Error::Queue(_))
     }
 
     pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {

@@ -10,24 +10,31 @@
 //! 4. [`render`]: usvg parses, resvg paints over the cached background → pixmap.
 //! 5. [`png`]: fast encoding → [`png::Png`].
 //!
-//! The CLI, the HTTP [`server`] (stats from a [`store`]) and the queue worker are thin shells
-//! over [`render::Renderer::render`].
+//! The CLI, the HTTP [`server`] (stats from a [`store`]) and the render farm ([`batch`] in one
+//! process, or a [`queue`] of [`job`]s drained by [`worker`]s; both through [`farm`] into a
+//! [`sink`]) are thin shells over [`render::Renderer::render`].
 
+pub mod batch;
 pub mod chart;
 pub mod dataset;
 pub mod error;
+pub mod farm;
 pub mod fonts;
+pub mod job;
 pub mod locale;
 pub mod model;
 pub mod personality;
 pub mod photo;
 pub mod png;
+pub mod queue;
 pub mod render;
 pub mod server;
+pub mod sink;
 pub mod store;
 pub mod template;
 pub mod text;
 pub mod view;
+pub mod worker;
 
 pub use error::{Error, Result};
 pub use model::Stats;

@@ -186,9 +186,9 @@ fn a_broken_template_names_its_file_and_line() {
     let fonts = repo().join("fonts");
     assert_fails(
         &[
-            "--fonts",
+            "--font-dir",
             fonts.to_str().unwrap(),
-            "--templates",
+            "--template-dir",
             "templates",
             "templates",
         ],
@@ -205,9 +205,9 @@ fn a_broken_template_names_its_file_and_line() {
     let data = repo().join("data/sample.jsonl");
     assert_fails(
         &[
-            "--fonts",
+            "--font-dir",
             fonts.to_str().unwrap(),
-            "--templates",
+            "--template-dir",
             "templates",
             "render",
             "-u",
@@ -264,7 +264,7 @@ fn watch_re_renders_when_a_template_changes() {
     copy_dir(&repo().join("templates"), &dir.join("templates"));
     let stats = repo().join("tests/fixtures/typical.json");
     let mut child = Command::new(env!("CARGO_BIN_EXE_cardfarm"))
-        .args(["--templates", "templates", "--fonts"])
+        .args(["--template-dir", "templates", "--font-dir"])
         .arg(repo().join("fonts"))
         .args(["render", "--stats"])
         .arg(&stats)

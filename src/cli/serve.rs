@@ -37,7 +37,9 @@ pub struct Args {
 pub fn run(args: Args, templates: &Path, fonts: &Path) -> anyhow::Result<ExitCode> {
     init_logging();
     let renderer = Arc::new(super::load(templates, fonts)?);
-    renderer.warm().context("rasterizing template backgrounds")?;
+    renderer
+        .warm()
+        .context("rasterizing template backgrounds")?;
     let data = args.data.clone().unwrap_or_else(|| {
         super::resolve(None, "data/sample.jsonl")
             .display()

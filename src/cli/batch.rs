@@ -1,0 +1,134 @@
+//! `cardfarm batch`: the main job, embedded. Every user of the dataset, every card, every core;
+//! a progress bar on a terminal and plain log lines elsewhere; resumable; a failure report.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use cardfarm::batch::{self, Plan};
+use cardfarm::dataset::Dataset;
+use cardfarm::farm::Farm;
+use cardfarm::sink::Sink;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Dataset (JSON Lines). Default: the bundled sample.
+    #[arg(long, env = "CARDFARM_DATA", value_name = "FILE.jsonl")]
+    data: Option<PathBuf>,
+    /// Where the PNGs go: a folder or s3://bucket/prefix.
+    #[arg(long, value_name = "DIR | s3://bucket/prefix")]
+    out: String,
+    /// Templates to render, comma separated. Default: all.
+    #[arg(long, value_delimiter = ',')]
+    templates: Option<Vec<String>>,
+    /// Formats to render, comma separated. Default: every format a template has.
+    #[arg(long, value_delimiter = ',')]
+    formats: Option<Vec<String>>,
+    /// Users rendered at once. Default: the number of cores.
+    #[arg(long)]
+    concurrency: Option<usize>,
+    /// Where the list of failed users goes (JSON Lines).
+    #[arg(long, default_value = "cardfarm-failures.jsonl")]
+    report: PathBuf,
+}
+
+pub fn run(args: Args, templates: &Path, fonts: &Path) -> anyhow::Result<ExitCode> {
+    let data = args
+        .data
+        .clone()
+        .unwrap_or_else(|| super::resolve(None, "data/sample.jsonl"));
+    let dataset = Dataset::open(&data)?;
+    let renderer = Arc::new(super::load(templates, fonts)?);
+    renderer
+        .warm()
+        .context("rasterizing template backgrounds")?;
+    let concurrency = args
+        .concurrency
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
+    let sink = Sink::open(&args.out, &super::s3_options_from_env())?;
+    let farm = Arc::new(Farm::new(
+        renderer,
+        sink,
+        Some(dataset.root().to_path_buf()),
+        concurrency,
+        true,
+    ));
+    let plan = Plan {
+        templates: args.templates.clone(),
+        formats: args.formats.clone(),
+        concurrency,
+    };
+    let users = dataset.users()?.count() as u64;
+    let total = users * batch::cards_per_user(&farm, &plan)? as u64;
+    let progress = progress(total);
+    let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    let report = runtime.block_on(batch::run(farm, &dataset, &plan, progress))?;
+
+    eprintln!(
+        "{} users: {} cards written, {} already there, {} failed users, {:.1} cards/s, {:.1} MB in {:.1} s",
+        report.users,
+        report.written,
+        report.skipped,
+        report.failures.len(),
+        report.cards_per_second(),
+        report.bytes as f64 / 1e6,
+        report.elapsed.as_secs_f64()
+    );
+    if report.warnings > 0 {
+        eprintln!(
+            "{} cards used a placeholder for a broken photo",
+            report.warnings
+        );
+    }
+    if report.failures.is_empty() {
+        return Ok(ExitCode::SUCCESS);
+    }
+    let lines: Vec<String> = report
+        .failures
+        .iter()
+        .map(|f| serde_json::to_string(f).unwrap_or_default())
+        .collect();
+    std::fs::write(&args.report, lines.join("\n") + "\n")
+        .with_context(|| format!("writing {}", args.report.display()))?;
+    eprintln!(
+        "error: {} users failed; see {}",
+        report.failures.len(),
+        args.report.display()
+    );
+    Ok(ExitCode::from(1))
+}
+
+/// A progress callback: a bar with rate and ETA on a terminal, a log line every 5 s otherwise.
+fn progress(total: u64) -> impl Fn(u64) + Send + Sync + 'static {
+    let bar = std::io::stderr().is_terminal().then(|| {
+        let bar = indicatif::ProgressBar::new(total);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:40} {pos}/{len} cards  {per_sec}  ETA {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    let started = Instant::now();
+    let last = std::sync::Mutex::new(Instant::now());
+    move |done| {
+        if let Some(bar) = &bar {
+            bar.set_position(done);
+            if done >= total {
+                bar.finish_and_clear();
+            }
+            return;
+        }
+        let mut last = last.lock().unwrap_or_else(|e| e.into_inner());
+        if last.elapsed() >= Duration::from_secs(5) || done >= total {
+            *last = Instant::now();
+            let rate = done as f64 / started.elapsed().as_secs_f64().max(1e-9);
+            let eta = (total.saturating_sub(done)) as f64 / rate.max(1e-9);
+            eprintln!("{done}/{total} cards, {rate:.1} cards/s, ETA {eta:.0} s");
+        }
+    }
+}

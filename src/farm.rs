@@ -1,0 +1,195 @@
+//! Farm: the machinery batch and queue workers share. A [`Farm`] takes a [`Job`], renders the
+//! cards it asks for on a bounded pool of render threads (never on the async executor), and
+//! writes each PNG to the [`Sink`] under its fixed key. Errors say whether a retry could help
+//! ([`Error::is_retryable`]): invalid stats are fatal, storage hiccups are not.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+use prometheus::{HistogramOpts, HistogramVec, IntCounter, Opts, Registry};
+use tokio::sync::Semaphore;
+
+use crate::error::{Error, Result};
+use crate::job::{self, Job};
+use crate::render::{Renderer, Source};
+use crate::sink::Sink;
+
+/// What one job did.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Outcome {
+    pub written: usize,
+    /// Cards already in the sink (resumed runs).
+    pub skipped: usize,
+    pub bytes: u64,
+    pub warnings: Vec<String>,
+}
+
+/// Renderer, sink and render threads, shared by every job.
+pub struct Farm {
+    renderer: Arc<Renderer>,
+    sink: Sink,
+    /// Folder that relative image paths in stats resolve against.
+    images: Option<PathBuf>,
+    renders: Arc<Semaphore>,
+    /// Skip cards whose key exists (batch resume). Workers always write: redelivery is
+    /// harmless and a HEAD per card would cost more than it saves.
+    skip_existing: bool,
+    pub metrics: FarmMetrics,
+}
+
+impl Farm {
+    pub fn new(
+        renderer: Arc<Renderer>,
+        sink: Sink,
+        images: Option<PathBuf>,
+        concurrency: usize,
+        skip_existing: bool,
+    ) -> Farm {
+        Farm {
+            renderer,
+            sink,
+            images,
+            renders: Arc::new(Semaphore::new(concurrency.max(1))),
+            skip_existing,
+            metrics: FarmMetrics::new(),
+        }
+    }
+
+    pub fn renderer(&self) -> &Arc<Renderer> {
+        &self.renderer
+    }
+
+    pub fn sink(&self) -> &Sink {
+        &self.sink
+    }
+
+    /// Renders and stores every card of `job`.
+    pub async fn process(&self, job: &Job) -> Result<Outcome> {
+        let stats = job.stats()?;
+        let cards = job.cards(self.renderer.templates())?;
+        let mut outcome = Outcome::default();
+        let mut todo = Vec::new();
+        for card in cards {
+            let key = job::key(self.sink.prefix(), &stats.user_id, &card);
+            if self.skip_existing && self.sink.exists(&key).await? {
+                outcome.skipped += 1;
+            } else {
+                todo.push((card, key));
+            }
+        }
+        if todo.is_empty() {
+            return Ok(outcome);
+        }
+        // One render thread renders the user's cards in turn: their photos stay cached.
+        let permit = self
+            .renders
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| Error::Store("render pool closed".into()))?;
+        let renderer = self.renderer.clone();
+        let images = self.images.clone();
+        let specs: Vec<_> = todo.iter().map(|(c, _)| c.clone()).collect();
+        let histogram = self.metrics.render_seconds.clone();
+        let rendered = tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            let source = Source {
+                stats: &stats,
+                root: images.as_deref(),
+            };
+            specs
+                .iter()
+                .map(|c| {
+                    let started = Instant::now();
+                    let card = renderer.render(source, &c.template, &c.format);
+                    histogram
+                        .with_label_values(&[c.template.as_str()])
+                        .observe(started.elapsed().as_secs_f64());
+                    card
+                })
+                .collect::<Result<Vec<_>>>()
+        })
+        .await
+        .map_err(|e| Error::Panic {
+            template: "(job)".into(),
+            message: e.to_string(),
+        })??;
+        let writes = todo.iter().zip(rendered).map(|((_, key), card)| {
+            outcome.warnings.extend(card.warnings);
+            let bytes = card.png.0.len() as u64;
+            let sink = self.sink.clone();
+            let key = key.clone();
+            async move { sink.put(&key, card.png.0).await.map(|_| bytes) }
+        });
+        for written in futures::future::join_all(writes).await {
+            let bytes = written?;
+            outcome.written += 1;
+            outcome.bytes += bytes;
+            self.metrics.bytes_written.inc_by(bytes);
+        }
+        Ok(outcome)
+    }
+}
+
+/// Prometheus metrics of a farm process.
+#[derive(Clone)]
+pub struct FarmMetrics {
+    pub registry: Registry,
+    pub jobs_done: IntCounter,
+    pub jobs_failed: IntCounter,
+    pub jobs_dead: IntCounter,
+    pub render_seconds: HistogramVec,
+    pub bytes_written: IntCounter,
+}
+
+impl FarmMetrics {
+    fn new() -> FarmMetrics {
+        let counter = |name: &str, help: &str| {
+            IntCounter::with_opts(Opts::new(name, help)).expect("valid metric")
+        };
+        let m = FarmMetrics {
+            registry: Registry::new(),
+            jobs_done: counter(
+                "cardfarm_jobs_done_total",
+                "Jobs whose cards are all stored",
+            ),
+            jobs_failed: counter(
+                "cardfarm_jobs_failed_total",
+                "Job attempts that failed and will be retried",
+            ),
+            jobs_dead: counter(
+                "cardfarm_jobs_dead_total",
+                "Jobs moved to the dead-letter stream",
+            ),
+            render_seconds: HistogramVec::new(
+                HistogramOpts::new("cardfarm_render_seconds", "Card render time by template")
+                    .buckets(vec![0.005, 0.01, 0.015, 0.02, 0.03, 0.05, 0.1, 0.25, 1.0]),
+                &["template"],
+            )
+            .expect("valid metric"),
+            bytes_written: counter(
+                "cardfarm_bytes_written_total",
+                "PNG bytes written to storage",
+            ),
+        };
+        for c in [
+            Box::new(m.jobs_done.clone()) as Box<dyn prometheus::core::Collector>,
+            Box::new(m.jobs_failed.clone()),
+            Box::new(m.jobs_dead.clone()),
+            Box::new(m.render_seconds.clone()),
+            Box::new(m.bytes_written.clone()),
+        ] {
+            m.registry.register(c).expect("metric names are unique");
+        }
+        m
+    }
+
+    /// The Prometheus text exposition.
+    pub fn render(&self) -> String {
+        use prometheus::Encoder;
+        let mut out = Vec::new();
+        let _ = prometheus::TextEncoder::new().encode(&self.registry.gather(), &mut out);
+        String::from_utf8(out).unwrap_or_default()
+    }
+}

@@ -1,0 +1,114 @@
+//! Job: one user's cards to render, as the queue carries it.
+//!
+//! `{"stats": {…}, "templates": ["minutes"], "formats": ["story"]}`; `templates` and `formats`
+//! are optional (default: every template, in every format it has). The stats stay raw JSON in
+//! the job so that a job with invalid stats still parses, and fails as a *fatal* error that names
+//! the field (dead-lettered at once) rather than as an unreadable message.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::model::Stats;
+use crate::template::Templates;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Job {
+    pub stats: serde_json::Value,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub templates: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub formats: Option<Vec<String>>,
+}
+
+/// One card of a job.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CardSpec {
+    pub template: String,
+    pub format: String,
+}
+
+impl Job {
+    pub fn new(stats: &Stats, templates: Option<Vec<String>>, formats: Option<Vec<String>>) -> Job {
+        Job {
+            stats: serde_json::to_value(stats).unwrap_or_default(),
+            templates,
+            formats,
+        }
+    }
+
+    /// Parses a queue message's payload.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Job> {
+        serde_json::from_slice(bytes).map_err(|e| Error::MalformedJson {
+            location: format!("job, line {}, column {}", e.line(), e.column()),
+            message: crate::model::strip_position(&e.to_string()),
+        })
+    }
+
+    pub fn to_bytes(&self) -> Vec<u8> {
+        serde_json::to_vec(self).unwrap_or_default()
+    }
+
+    /// The user id, for logs and dead letters, even when the stats are invalid.
+    pub fn user_id(&self) -> &str {
+        self.stats
+            .get("user_id")
+            .and_then(|v| v.as_str())
+            .unwrap_or("?")
+    }
+
+    /// The validated stats.
+    pub fn stats(&self) -> Result<Stats> {
+        Stats::from_value(self.stats.clone())
+    }
+
+    /// The cards this job asks for. Unknown template or format names are errors (fatal); a
+    /// template without a requested format is skipped.
+    pub fn cards(&self, templates: &Templates) -> Result<Vec<CardSpec>> {
+        let names: Vec<String> = match &self.templates {
+            Some(names) => names.clone(),
+            None => templates.iter().map(|t| t.name.clone()).collect(),
+        };
+        let mut cards = Vec::new();
+        for name in names {
+            let Some(template) = templates.iter().find(|t| t.name == name) else {
+                return Err(Error::UnknownTemplate {
+                    available: templates
+                        .iter()
+                        .map(|t| t.name.clone())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    name,
+                });
+            };
+            for format in template.formats.keys() {
+                if self.formats.as_ref().is_none_or(|f| f.contains(format)) {
+                    cards.push(CardSpec {
+                        template: name.clone(),
+                        format: format.clone(),
+                    });
+                }
+            }
+        }
+        if let Some(formats) = &self.formats {
+            let known = |f: &String| templates.iter().any(|t| t.formats.contains_key(f));
+            if let Some(unknown) = formats.iter().find(|f| !known(f)) {
+                return Err(Error::InvalidStats {
+                    path: "formats".into(),
+                    message: format!("no template has a format `{unknown}`"),
+                });
+            }
+        }
+        Ok(cards)
+    }
+}
+
+/// The object key of a card: `<prefix>/<user_id>/<template>-<format>.png`.
+pub fn key(prefix: &str, user_id: &str, card: &CardSpec) -> String {
+    let file = format!("{user_id}/{}-{}.png", card.template, card.format);
+    let prefix = prefix.trim_matches('/');
+    if prefix.is_empty() {
+        file
+    } else {
+        format!("{prefix}/{file}")
+    }
+}
