@@ -79,6 +79,26 @@ pub fn load(templates: &Path, fonts: &Path) -> anyhow::Result<Renderer> {
     Ok(Renderer::load(templates, fonts)?)
 }
 
+/// A renderer for a long-running job: every template background rasterized up front.
+pub fn load_warm(templates: &Path, fonts: &Path) -> anyhow::Result<std::sync::Arc<Renderer>> {
+    use anyhow::Context;
+    let renderer = load(templates, fonts)?;
+    renderer
+        .warm()
+        .context("rasterizing template backgrounds")?;
+    Ok(std::sync::Arc::new(renderer))
+}
+
+/// The dataset flag's value, else the bundled sample.
+pub fn data_or_sample(flag: Option<PathBuf>) -> PathBuf {
+    flag.unwrap_or_else(|| resolve(None, "data/sample.jsonl"))
+}
+
+/// Render threads by default: one per core.
+pub fn cores() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
+}
+
 /// A path flag's value, else `default` in the working directory, else in the source checkout
 /// this binary was built from, so `cargo run` works from anywhere in a clone.
 pub fn resolve(flag: Option<PathBuf>, default: &str) -> PathBuf {

@@ -36,18 +36,9 @@ pub struct Args {
 }
 
 pub fn run(args: Args, templates: &Path, fonts: &Path) -> anyhow::Result<ExitCode> {
-    let data = args
-        .data
-        .clone()
-        .unwrap_or_else(|| super::resolve(None, "data/sample.jsonl"));
-    let dataset = Dataset::open(&data)?;
-    let renderer = Arc::new(super::load(templates, fonts)?);
-    renderer
-        .warm()
-        .context("rasterizing template backgrounds")?;
-    let concurrency = args
-        .concurrency
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
+    let dataset = Dataset::open(&super::data_or_sample(args.data.clone()))?;
+    let renderer = super::load_warm(templates, fonts)?;
+    let concurrency = args.concurrency.unwrap_or_else(super::cores);
     let sink = Sink::open(&args.out, &super::s3_options_from_env())?;
     let farm = Arc::new(Farm::new(
         renderer,

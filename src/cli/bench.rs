@@ -27,10 +27,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args, renderer: &Renderer) -> anyhow::Result<ExitCode> {
-    let data = args
-        .data
-        .clone()
-        .unwrap_or_else(|| super::resolve(None, "data/sample.jsonl"));
+    let data = super::data_or_sample(args.data.clone());
     let dataset = Dataset::open(&data)?;
     let users: Vec<Stats> = dataset.users()?.filter_map(Result::ok).collect();
     anyhow::ensure!(!users.is_empty(), "no valid users in {}", data.display());

@@ -39,11 +39,7 @@ pub struct EnqueueArgs {
 }
 
 pub fn enqueue(args: EnqueueArgs) -> anyhow::Result<ExitCode> {
-    let data = args
-        .data
-        .clone()
-        .unwrap_or_else(|| super::resolve(None, "data/sample.jsonl"));
-    let dataset = Dataset::open(&data)?;
+    let dataset = Dataset::open(&super::data_or_sample(args.data.clone()))?;
     let mut invalid = 0;
     let mut jobs = Vec::new();
     for user in dataset.users()? {
@@ -102,13 +98,8 @@ pub struct WorkerArgs {
 
 pub fn worker(args: WorkerArgs, templates: &Path, fonts: &Path) -> anyhow::Result<ExitCode> {
     super::serve::init_logging();
-    let renderer = Arc::new(super::load(templates, fonts)?);
-    renderer
-        .warm()
-        .context("rasterizing template backgrounds")?;
-    let concurrency = args
-        .concurrency
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
+    let renderer = super::load_warm(templates, fonts)?;
+    let concurrency = args.concurrency.unwrap_or_else(super::cores);
     let images = args
         .images
         .clone()

@@ -44,10 +44,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args, templates: &Path, fonts: &Path) -> anyhow::Result<ExitCode> {
-    let data = args
-        .data
-        .clone()
-        .unwrap_or_else(|| super::resolve(None, "data/sample.jsonl"));
+    let data = super::data_or_sample(args.data.clone());
     let once = || -> anyhow::Result<()> {
         let renderer = super::load(templates, fonts)?;
         render_once(&args, &renderer, &data)

@@ -3,7 +3,6 @@
 use std::net::SocketAddr;
 use std::path::Path;
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use anyhow::Context;
 use cardfarm::server::{self, Config};
@@ -36,15 +35,11 @@ pub struct Args {
 
 pub fn run(args: Args, templates: &Path, fonts: &Path) -> anyhow::Result<ExitCode> {
     init_logging();
-    let renderer = Arc::new(super::load(templates, fonts)?);
-    renderer
-        .warm()
-        .context("rasterizing template backgrounds")?;
-    let data = args.data.clone().unwrap_or_else(|| {
-        super::resolve(None, "data/sample.jsonl")
-            .display()
-            .to_string()
-    });
+    let renderer = super::load_warm(templates, fonts)?;
+    let data = args
+        .data
+        .clone()
+        .unwrap_or_else(|| super::data_or_sample(None).display().to_string());
     let mut config = Config {
         addr: args.addr,
         signing_key: args.signing_key.map(String::into_bytes),
