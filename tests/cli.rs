@@ -274,7 +274,9 @@ fn watch_re_renders_when_a_template_changes() {
         .spawn()
         .unwrap();
     let out = dir.join("card.png");
-    let first = eventually(|| out.exists());
+    // Wait for a complete first card (a PNG that decodes), not a half-written file.
+    let first =
+        eventually(|| std::fs::read(&out).is_ok_and(|b| image::load_from_memory(&b).is_ok()));
     let before = std::fs::read(&out).unwrap_or_default();
     // Change what the card shows: the badge text.
     let layer = dir.join("templates/top-artists/story.svg.hbs");

@@ -53,9 +53,6 @@ pub fn run(args: Args, templates: &Path, fonts: &Path) -> anyhow::Result<ExitCod
         once()?;
         return Ok(ExitCode::SUCCESS);
     }
-    if let Err(e) = once() {
-        super::report(&e);
-    }
     let input = args.stats.clone().unwrap_or(data.clone());
     watch(&args, &[templates, fonts, &input], once)
 }
@@ -129,7 +126,8 @@ fn output_path(args: &Args, user: &str, template: &str, format: &str) -> PathBuf
     }
 }
 
-/// Runs `once` after every change under `paths`, until interrupted.
+/// Runs `once` now and after every change under `paths`, until interrupted. The watcher starts
+/// first, so a change made during the first render is not missed.
 fn watch(
     args: &Args,
     paths: &[&Path],
@@ -148,6 +146,9 @@ fn watch(
         watcher
             .watch(path, RecursiveMode::Recursive)
             .with_context(|| format!("watching {}", path.display()))?;
+    }
+    if let Err(e) = once() {
+        super::report(&e);
     }
     let what = args.template.as_deref().unwrap_or("all templates");
     eprintln!("watching templates, fonts and data; re-rendering {what} on change (Ctrl-C stops)");
