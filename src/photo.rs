@@ -240,6 +240,35 @@ mod tests {
     }
 
     #[test]
+    fn oversized_images_are_refused_before_decoding() {
+        let photos = Photos::default();
+        // Wider than MAX_SIDE: refused from the header, never decoded.
+        let wide = image::RgbImage::new(MAX_SIDE + 1, 2);
+        let png = crate::png::encode_rgb(wide.as_raw(), MAX_SIDE + 1, 2).unwrap();
+        let uri = format!(
+            "data:image/png;base64,{}",
+            base64::engine::general_purpose::STANDARD.encode(png)
+        );
+        assert!(matches!(
+            photos.load(None, &uri, 64),
+            Err(PhotoError::TooManyPixels(_, w, 2)) if w == MAX_SIDE + 1
+        ));
+        // A 40 MB payload is refused by its size.
+        let huge = format!("data:image/png;base64,{}", "A".repeat(40 << 20));
+        assert!(matches!(
+            photos.load(None, &huge, 64),
+            Err(PhotoError::TooLarge(_))
+        ));
+        // So is a 40 MB file.
+        let dir = std::env::temp_dir().join(format!("cardfarm-big-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("big.jpg"), vec![0u8; 40 << 20]).unwrap();
+        let result = photos.load(Some(&dir), "big.jpg", 64);
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(matches!(result, Err(PhotoError::TooLarge(_))), "{result:?}");
+    }
+
+    #[test]
     fn decodes_crops_and_resizes() {
         let img = image::RgbImage::from_pixel(40, 20, image::Rgb([200, 10, 10]));
         let png = crate::png::encode_rgb(img.as_raw(), 40, 20).unwrap();
