@@ -85,14 +85,44 @@ impl Renderer {
     }
 
     /// Rasterizes every format's background now, so the first cards of a long-running process
-    /// don't wait for it. Fails on the first broken background.
+    /// don't wait for it. The blurred glows make this the slowest part of start-up (seconds),
+    /// so the backgrounds are shared out over one thread per core. Fails on the first broken
+    /// background.
     pub fn warm(&self) -> Result<()> {
-        for t in self.templates.iter() {
-            for f in t.formats.values() {
-                self.background(t, f)?;
-            }
-        }
-        Ok(())
+        let all: Vec<(&Template, &Format)> = self
+            .templates
+            .iter()
+            .flat_map(|t| t.formats.values().map(move |f| (t, f)))
+            .collect();
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(all.len().max(1));
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let results: Vec<Result<()>> = std::thread::scope(|s| {
+            let workers: Vec<_> = (0..threads)
+                .map(|_| {
+                    s.spawn(|| loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some((t, f)) = all.get(i) else {
+                            return Ok(());
+                        };
+                        guard(&t.name, || self.background(t, f))?;
+                    })
+                })
+                .collect();
+            workers
+                .into_iter()
+                .map(|w| {
+                    w.join().unwrap_or_else(|_| {
+                        Err(Error::Panic {
+                            template: "(warm)".into(),
+                            message: "a background thread panicked".into(),
+                        })
+                    })
+                })
+                .collect()
+        });
+        results.into_iter().collect()
     }
 
     /// Renders one card: stats → PNG.
