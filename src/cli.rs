@@ -130,7 +130,7 @@ fn hint(e: &cardfarm::Error) -> Option<String> {
             "pass --data <FILE.jsonl> to pick another dataset, or --stats <FILE.json> for one user"
                 .into()
         }
-        UnknownTemplate { .. } | UnknownFormat { .. } => {
+        UnknownTemplate { .. } | UnknownFormat { .. } | NoCards(_) => {
             "`cardfarm templates` lists templates and formats".into()
         }
         MalformedJson { .. } | InvalidStats { .. } => {

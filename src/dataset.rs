@@ -39,6 +39,18 @@ impl Dataset {
     /// Every user, in file order; each item is that line's stats or its error. Blank lines are
     /// skipped.
     pub fn users(&self) -> Result<impl Iterator<Item = Result<Stats>> + '_> {
+        Ok(self.records()?.map(move |record| {
+            let (line, value) = record?;
+            self.validate(line, value?)
+        }))
+    }
+
+    /// Every record, unvalidated, in file order: `(line number, the line's JSON or why it is
+    /// not JSON)`; the outer error is a failed read. Blank lines are skipped. For callers that
+    /// must account for every line, valid or not (`enqueue`, `batch`).
+    pub fn records(
+        &self,
+    ) -> Result<impl Iterator<Item = Result<(usize, Result<serde_json::Value>)>> + '_> {
         let file = std::fs::File::open(&self.path).map_err(|e| Error::io(&self.path, e))?;
         Ok(BufReader::new(file)
             .lines()
@@ -46,7 +58,7 @@ impl Dataset {
             .filter_map(move |(i, line)| match line {
                 Err(e) => Some(Err(Error::io(&self.path, e))),
                 Ok(l) if l.trim().is_empty() => None,
-                Ok(l) => Some(self.parse_line(i + 1, &l)),
+                Ok(l) => Some(Ok((i + 1, self.json_line(i + 1, &l)))),
             }))
     }
 
@@ -61,18 +73,13 @@ impl Dataset {
             }
             let value = self.json_line(i + 1, &line)?;
             if value.get("user_id").and_then(|v| v.as_str()) == Some(user_id) {
-                return self.stats_line(i + 1, value);
+                return self.validate(i + 1, value);
             }
         }
         Err(Error::UnknownUser {
             user_id: user_id.to_string(),
             dataset: self.path.display().to_string(),
         })
-    }
-
-    fn parse_line(&self, line_no: usize, line: &str) -> Result<Stats> {
-        let value = self.json_line(line_no, line)?;
-        self.stats_line(line_no, value)
     }
 
     fn json_line(&self, line_no: usize, line: &str) -> Result<serde_json::Value> {
@@ -87,7 +94,7 @@ impl Dataset {
     }
 
     /// Validates a record, naming its line in any error.
-    fn stats_line(&self, line_no: usize, value: serde_json::Value) -> Result<Stats> {
+    pub fn validate(&self, line_no: usize, value: serde_json::Value) -> Result<Stats> {
         Stats::from_value(value).map_err(|e| match e {
             Error::InvalidStats { path, message } => Error::InvalidStats {
                 path: format!("{}:{line_no}: {path}", self.path.display()),

@@ -369,12 +369,18 @@ async fn sigterm_finishes_in_flight_jobs_and_exits_zero() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn batch_renders_every_card_resumes_and_reports_failures() {
     let (data, users) = small_dataset(6);
+    let clean = std::fs::read_to_string(&data).unwrap();
     // One broken record among the good ones.
-    let mut text = std::fs::read_to_string(&data).unwrap();
-    text.push_str("\n{\"user_id\": \"broken\", \"display_name\": 5}\n");
-    std::fs::write(&data, text).unwrap();
+    std::fs::write(
+        &data,
+        format!("{clean}\n{{\"user_id\": \"broken\", \"display_name\": 5}}\n"),
+    )
+    .unwrap();
     let dataset = Dataset::open(&data).unwrap();
     let out = temp_dir("batch-out");
+    // One card that cannot be stored: a folder sits where its PNG goes.
+    let blocked = out.join(format!("{}/minutes-story.png", users[1].user_id));
+    std::fs::create_dir_all(&blocked).unwrap();
     let farm = || {
         let sink = Sink::open(out.to_str().unwrap(), &[]).unwrap();
         Arc::new(Farm::new(
@@ -390,61 +396,124 @@ async fn batch_renders_every_card_resumes_and_reports_failures() {
         formats: Some(vec!["story".into()]),
         concurrency: 2,
     };
-    let first = batch::run(farm(), &dataset, &plan, |_| {}).await.unwrap();
+    let finished = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let first = batch::run(farm(), &dataset, &plan, {
+        let finished = finished.clone();
+        move |done| finished.store(done, std::sync::atomic::Ordering::SeqCst)
+    })
+    .await
+    .unwrap();
     assert_eq!(
         (first.users, first.written, first.skipped),
-        (7, 12, 0),
+        (7, 11, 0),
         "{first:?}"
     );
-    assert_eq!(first.failures.len(), 1);
+    // Progress reaches the total even though cards failed.
+    assert_eq!(finished.load(std::sync::atomic::Ordering::SeqCst), 14);
+    // Every missing card is named: both of the broken record's, and the blocked one, while
+    // that user's other card was still made.
+    let mut failed: Vec<(String, String)> = first
+        .failures
+        .iter()
+        .map(|f| (f.user_id.clone(), f.card.clone()))
+        .collect();
+    failed.sort();
+    let mut expected = vec![
+        ("broken".to_string(), "listening-clock-story".to_string()),
+        ("broken".to_string(), "minutes-story".to_string()),
+        (users[1].user_id.clone(), "minutes-story".to_string()),
+    ];
+    expected.sort();
+    assert_eq!(failed, expected, "{:?}", first.failures);
+    assert_eq!(first.failed_users(), 2);
     assert!(
-        first.failures[0].error.contains("display_name"),
+        first
+            .failures
+            .iter()
+            .filter(|f| f.user_id == "broken")
+            .all(|f| f.error.contains("display_name")),
         "{:?}",
         first.failures
     );
+    assert!(out
+        .join(format!("{}/listening-clock-story.png", users[1].user_id))
+        .is_file());
+
+    // Resume: the blocked card and one lost card are made, everything else is already there.
+    std::fs::remove_dir(&blocked).unwrap();
+    std::fs::remove_file(out.join(format!("{}/minutes-story.png", users[2].user_id))).unwrap();
+    let second = batch::run(farm(), &dataset, &plan, |_| {}).await.unwrap();
+    assert_eq!((second.written, second.skipped), (2, 10), "{second:?}");
+    assert_eq!(second.failures.len(), 2, "{:?}", second.failures);
     assert_eq!(
         keys(&out),
         expected_keys(&users, &["listening-clock", "minutes"])
     );
 
-    // Resume: one card lost, everything else already there.
-    std::fs::remove_file(out.join(format!("{}/minutes-story.png", users[2].user_id))).unwrap();
-    let second = batch::run(farm(), &dataset, &plan, |_| {}).await.unwrap();
-    assert_eq!((second.written, second.skipped), (1, 11), "{second:?}");
-    assert_eq!(keys(&out).len(), 12);
+    // A job that selects no card is an error, not an empty success.
+    let nothing = Job::new(&users[0], Some(vec![]), None);
+    let err = farm().process(&nothing).await.unwrap_err();
+    assert!(matches!(err, cardfarm::Error::NoCards(_)), "{err}");
+    let plan_without_cards = Plan {
+        templates: Some(vec!["minutes".into()]),
+        formats: Some(vec!["square".into()]),
+        concurrency: 1,
+    };
+    let err = batch::run(farm(), &dataset, &plan_without_cards, |_| {})
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("asks for no cards"), "{err}");
 
-    // The CLI: non-zero exit and a report naming the failed record.
+    // The CLI: non-zero exit and a report naming each failed card.
     let report = out.join("failures.jsonl");
-    let cli = Command::new(env!("CARGO_BIN_EXE_cardfarm"))
-        .args([
-            "batch",
-            "--templates",
-            "minutes",
-            "--formats",
-            "story",
-            "--data",
-        ])
-        .arg(&data)
-        .arg("--out")
-        .arg(out.join("cli"))
-        .arg("--report")
-        .arg(&report)
-        .output()
-        .unwrap();
-    assert_eq!(
-        cli.status.code(),
-        Some(1),
+    let batch_cli = |data: &Path, formats: &str| {
+        Command::new(env!("CARGO_BIN_EXE_cardfarm"))
+            .args([
+                "batch",
+                "--templates",
+                "minutes",
+                "--formats",
+                formats,
+                "--data",
+            ])
+            .arg(data)
+            .arg("--out")
+            .arg(out.join("cli"))
+            .arg("--report")
+            .arg(&report)
+            .output()
+            .unwrap()
+    };
+    let cli = batch_cli(&data, "story");
+    let stderr = String::from_utf8_lossy(&cli.stderr);
+    assert_eq!(cli.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("6 cards written")
+            && stderr.contains("1 failed cards")
+            && stderr.contains("cards/s"),
+        "{stderr}"
+    );
+    let lines = std::fs::read_to_string(&report).unwrap();
+    let letter: serde_json::Value = serde_json::from_str(lines.trim()).unwrap();
+    assert_eq!(letter["user_id"], "broken");
+    assert_eq!(letter["card"], "minutes-story");
+    assert!(letter["error"].as_str().unwrap().contains("display_name"));
+
+    // A plan that selects no card fails before any work, naming why.
+    let cli = batch_cli(&data, "square");
+    let stderr = String::from_utf8_lossy(&cli.stderr);
+    assert_eq!(cli.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("asks for no cards"), "{stderr}");
+
+    // A clean rerun exits 0 and removes the stale report.
+    std::fs::write(&data, &clean).unwrap();
+    let cli = batch_cli(&data, "story");
+    assert!(
+        cli.status.success(),
         "{}",
         String::from_utf8_lossy(&cli.stderr)
     );
-    let stderr = String::from_utf8_lossy(&cli.stderr);
-    assert!(
-        stderr.contains("6 cards written") && stderr.contains("cards/s"),
-        "{stderr}"
-    );
-    assert!(std::fs::read_to_string(&report)
-        .unwrap()
-        .contains("display_name"));
+    assert!(!report.exists(), "the stale report is removed");
     std::fs::remove_dir_all(&out).unwrap();
     std::fs::remove_file(&data).unwrap();
 }
