@@ -158,13 +158,18 @@ pub async fn run(
         // A record that is not valid is reported under its user id when it has one.
         let stats = match record {
             Err(e) => Err(("(unreadable line)".to_string(), e)),
-            Ok((line, Err(e))) => Err((format!("(line {line})"), e)),
-            Ok((line, Ok(value))) => {
-                let user = value
-                    .get("user_id")
-                    .and_then(|v| v.as_str())
-                    .map_or_else(|| format!("(line {line})"), String::from);
-                dataset.validate(line, value).map_err(|e| (user, e))
+            Ok(record) => {
+                let line = record.line;
+                match record.value {
+                    Err(e) => Err((format!("(line {line})"), e)),
+                    Ok(value) => {
+                        let user = value
+                            .get("user_id")
+                            .and_then(|v| v.as_str())
+                            .map_or_else(|| format!("(line {line})"), String::from);
+                        dataset.validate(line, value).map_err(|e| (user, e))
+                    }
+                }
             }
         };
         let job = match stats {

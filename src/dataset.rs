@@ -8,6 +8,16 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Result};
 use crate::model::Stats;
 
+/// One line of a dataset, not yet validated.
+#[derive(Debug)]
+pub struct Record {
+    /// 1-based line number in the file.
+    pub line: usize,
+    pub text: String,
+    /// The line's JSON, or why it is not JSON.
+    pub value: Result<serde_json::Value>,
+}
+
 /// A JSON Lines file of stats.
 #[derive(Debug, Clone)]
 pub struct Dataset {
@@ -40,17 +50,15 @@ impl Dataset {
     /// skipped.
     pub fn users(&self) -> Result<impl Iterator<Item = Result<Stats>> + '_> {
         Ok(self.records()?.map(move |record| {
-            let (line, value) = record?;
-            self.validate(line, value?)
+            let record = record?;
+            self.validate(record.line, record.value?)
         }))
     }
 
-    /// Every record, unvalidated, in file order: `(line number, the line's JSON or why it is
-    /// not JSON)`; the outer error is a failed read. Blank lines are skipped. For callers that
-    /// must account for every line, valid or not (`enqueue`, `batch`).
-    pub fn records(
-        &self,
-    ) -> Result<impl Iterator<Item = Result<(usize, Result<serde_json::Value>)>> + '_> {
+    /// Every record, unvalidated, in file order; the error is a failed read. Blank lines are
+    /// skipped. For callers that must account for every line, valid or not (`enqueue`,
+    /// `batch`).
+    pub fn records(&self) -> Result<impl Iterator<Item = Result<Record>> + '_> {
         let file = std::fs::File::open(&self.path).map_err(|e| Error::io(&self.path, e))?;
         Ok(BufReader::new(file)
             .lines()
@@ -58,7 +66,11 @@ impl Dataset {
             .filter_map(move |(i, line)| match line {
                 Err(e) => Some(Err(Error::io(&self.path, e))),
                 Ok(l) if l.trim().is_empty() => None,
-                Ok(l) => Some(Ok((i + 1, self.json_line(i + 1, &l)))),
+                Ok(l) => Some(Ok(Record {
+                    line: i + 1,
+                    value: self.json_line(i + 1, &l),
+                    text: l,
+                })),
             }))
     }
 

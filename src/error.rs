@@ -72,8 +72,8 @@ pub enum Error {
 
     /// A job did not finish within its time limit. Fatal: whatever held it up (a pathological
     /// input, a hung store) would hold up the next worker's render thread too.
-    #[error("the job did not finish within its time limit of {seconds} s")]
-    TimedOut { seconds: u64 },
+    #[error("the job did not finish within its time limit ({limit:?})")]
+    TimedOut { limit: std::time::Duration },
 
     /// A queued job came back more times than the worker allows without ever finishing: the
     /// workers that held it crashed, were killed or lost their hold on it.
