@@ -98,7 +98,7 @@ pub async fn ensure_streams(
     replicas: usize,
 ) -> Result<stream::Stream> {
     let replicas = replicas.max(1);
-    let mut work = js
+    let work = js
         .get_or_create_stream(stream::Config {
             name: name.to_string(),
             subjects: vec![subject(name)],
@@ -149,9 +149,6 @@ pub async fn ensure_streams(
             );
         }
     }
-    work.info()
-        .await
-        .map_err(|e| queue_err(&format!("stream {name}"), e))?;
     Ok(work)
 }
 
@@ -189,15 +186,12 @@ pub async fn consumer(
         Err(e) if e.kind() == ConsumerInfoErrorKind::NotFound => {}
         Err(e) => return Err(queue_err("reading the workers consumer", e)),
     }
-    let mut consumer = stream
+    // The server answers with the consumer's config as it now stands.
+    let consumer = stream
         .create_consumer(wanted.clone())
         .await
         .map_err(|e| queue_err("creating or updating the workers consumer", e))?;
-    let actual = &consumer
-        .info()
-        .await
-        .map_err(|e| queue_err("reading the workers consumer", e))?
-        .config;
+    let actual = &consumer.cached_info().config;
     if actual.ack_wait != wanted.ack_wait || actual.max_deliver > 0 {
         return Err(Error::Queue(format!(
             "the {CONSUMER} consumer kept ack_wait {:?} and max_deliver {} (wanted {:?} and \
