@@ -1,15 +1,20 @@
 //! Batch: the embedded render farm. Every user of a dataset, every card, every core busy, in
 //! one process; resumable, because cards already in the sink are skipped.
+//!
+//! Failures are counted per card: a user whose photo store hiccups on one card still gets the
+//! others, and the report names each card that is missing (user, `template-format`, error), so
+//! a rerun (which skips what exists) fills exactly the gaps.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use tokio::task::JoinSet;
 
 use crate::dataset::Dataset;
-use crate::error::Result;
-use crate::farm::Farm;
-use crate::job::Job;
+use crate::error::{Error, Result};
+use crate::farm::{Farm, Outcome};
+use crate::job::{CardSpec, Job};
 
 /// What to render for each user.
 #[derive(Debug, Clone, Default)]
@@ -20,10 +25,25 @@ pub struct Plan {
     pub concurrency: usize,
 }
 
-/// One user whose cards could not all be made.
+impl Plan {
+    /// The cards each user gets (the same for every user); an error if the plan names an
+    /// unknown template or format, or selects no card at all.
+    pub fn cards(&self, farm: &Farm) -> Result<Vec<CardSpec>> {
+        let probe = Job {
+            stats: serde_json::Value::Null,
+            templates: self.templates.clone(),
+            formats: self.formats.clone(),
+        };
+        probe.cards(farm.renderer().templates())
+    }
+}
+
+/// One card that could not be made.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Failure {
     pub user_id: String,
+    /// `<template>-<format>`.
+    pub card: String,
     pub error: String,
 }
 
@@ -34,6 +54,7 @@ pub struct Report {
     pub written: usize,
     pub skipped: usize,
     pub bytes: u64,
+    /// Every card that is missing, one entry per card.
     pub failures: Vec<Failure>,
     pub warnings: usize,
     pub elapsed: Duration,
@@ -44,35 +65,44 @@ impl Report {
     pub fn cards_per_second(&self) -> f64 {
         self.written as f64 / self.elapsed.as_secs_f64().max(1e-9)
     }
+
+    /// Users with at least one missing card.
+    pub fn failed_users(&self) -> usize {
+        let mut users: Vec<&str> = self.failures.iter().map(|f| f.user_id.as_str()).collect();
+        users.sort_unstable();
+        users.dedup();
+        users.len()
+    }
 }
 
 /// Cards each user gets under `plan` (the same for every user).
 pub fn cards_per_user(farm: &Farm, plan: &Plan) -> Result<usize> {
-    let probe = Job {
-        stats: serde_json::Value::Null,
-        templates: plan.templates.clone(),
-        formats: plan.formats.clone(),
-    };
-    Ok(probe.cards(farm.renderer().templates())?.len())
+    Ok(plan.cards(farm)?.len())
 }
 
-type UserResult = (String, Result<crate::farm::Outcome>);
+type Joined = std::result::Result<(tokio::task::Id, Result<Outcome>), tokio::task::JoinError>;
 
-/// A task's result; a task that died still counts, as a failure.
-fn joined(r: std::result::Result<UserResult, tokio::task::JoinError>) -> UserResult {
-    r.unwrap_or_else(|e| {
-        (
-            "(unknown)".into(),
-            Err(crate::error::Error::Panic {
+/// A finished task's user and result; a task that panicked counts as that user's failure.
+fn joined(
+    finished: Joined,
+    users: &mut HashMap<tokio::task::Id, String>,
+) -> (String, Result<Outcome>) {
+    let (id, result) = match finished {
+        Ok((id, result)) => (id, result),
+        Err(e) => {
+            let error = Error::Panic {
                 template: "(batch task)".into(),
                 message: e.to_string(),
-            }),
-        )
-    })
+            };
+            (e.id(), Err(error))
+        }
+    };
+    let user = users.remove(&id).unwrap_or_else(|| "(unknown)".into());
+    (user, result)
 }
 
-/// Renders every user of `dataset`. `progress` is called after each user with the cards done
-/// (written or skipped) so far.
+/// Renders every user of `dataset`. `progress` is called after each user with the cards
+/// finished (written, skipped or failed) so far.
 pub async fn run(
     farm: Arc<Farm>,
     dataset: &Dataset,
@@ -80,12 +110,15 @@ pub async fn run(
     progress: impl Fn(u64) + Send + Sync + 'static,
 ) -> Result<Report> {
     let started = Instant::now();
+    // Fails before any work if the plan selects nothing.
+    let cards = plan.cards(&farm)?;
     let concurrency = plan.concurrency.max(1);
-    let progress = Arc::new(progress);
     let mut report = Report::default();
-    let mut tasks: JoinSet<UserResult> = JoinSet::new();
+    let mut tasks: JoinSet<Result<Outcome>> = JoinSet::new();
+    // Which user each task renders, so that a task that panics is still reported by name.
+    let mut users: HashMap<tokio::task::Id, String> = HashMap::new();
     let mut done = 0u64;
-    let mut absorb = |report: &mut Report, (user, result): UserResult| {
+    let mut absorb = |report: &mut Report, user: String, result: Result<Outcome>| {
         report.users += 1;
         match result {
             Ok(o) => {
@@ -93,37 +126,67 @@ pub async fn run(
                 report.skipped += o.skipped;
                 report.bytes += o.bytes;
                 report.warnings += o.warnings.len();
-                done += (o.written + o.skipped) as u64;
+                done += (o.written + o.skipped + o.failed.len()) as u64;
+                report
+                    .failures
+                    .extend(o.failed.into_iter().map(|f| Failure {
+                        user_id: user.clone(),
+                        card: f.card.name(),
+                        error: f.error.to_string(),
+                    }));
             }
-            Err(e) => report.failures.push(Failure {
-                user_id: user,
-                error: e.to_string(),
-            }),
+            // The user's stats (or the task) failed: every card of theirs is missing.
+            Err(e) => {
+                done += cards.len() as u64;
+                report.failures.extend(cards.iter().map(|card| Failure {
+                    user_id: user.clone(),
+                    card: card.name(),
+                    error: e.to_string(),
+                }));
+            }
         }
         progress(done);
     };
-    for (line, user) in dataset.users()?.enumerate() {
+    for record in dataset.records()? {
         // Keep a few more users queued than render threads, so threads never wait on I/O.
         while tasks.len() >= concurrency * 2 {
-            if let Some(finished) = tasks.join_next().await {
-                absorb(&mut report, joined(finished));
+            if let Some(finished) = tasks.join_next_with_id().await {
+                let (user, result) = joined(finished, &mut users);
+                absorb(&mut report, user, result);
             }
         }
-        let job = match user {
+        // A record that is not valid is reported under its user id when it has one.
+        let stats = match record {
+            Err(e) => Err(("(unreadable line)".to_string(), e)),
+            Ok(record) => {
+                let line = record.line;
+                match record.value {
+                    Err(e) => Err((format!("(line {line})"), e)),
+                    Ok(value) => {
+                        let user = value
+                            .get("user_id")
+                            .and_then(|v| v.as_str())
+                            .map_or_else(|| format!("(line {line})"), String::from);
+                        dataset.validate(line, value).map_err(|e| (user, e))
+                    }
+                }
+            }
+        };
+        let job = match stats {
             Ok(stats) => Job::new(&stats, plan.templates.clone(), plan.formats.clone()),
-            Err(e) => {
-                absorb(&mut report, (format!("(record {})", line + 1), Err(e)));
+            Err((user, e)) => {
+                absorb(&mut report, user, Err(e));
                 continue;
             }
         };
         let farm = farm.clone();
-        tasks.spawn(async move {
-            let result = farm.process(&job).await;
-            (job.user_id().to_string(), result)
-        });
+        let user = job.user_id().to_string();
+        let handle = tasks.spawn(async move { farm.process(&job).await });
+        users.insert(handle.id(), user);
     }
-    while let Some(finished) = tasks.join_next().await {
-        absorb(&mut report, joined(finished));
+    while let Some(finished) = tasks.join_next_with_id().await {
+        let (user, result) = joined(finished, &mut users);
+        absorb(&mut report, user, result);
     }
     report.elapsed = started.elapsed();
     Ok(report)

@@ -63,7 +63,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Command::Render(a) => render::run(a, &templates, &fonts),
         Command::Bench(a) => bench::run(a, &load(&templates, &fonts)?),
         Command::Batch(a) => batch::run(a, &templates, &fonts),
-        Command::Enqueue(a) => farm::enqueue(a),
+        Command::Enqueue(a) => farm::enqueue(a, &templates, &fonts),
         Command::Worker(a) => farm::worker(a, &templates, &fonts),
         Command::QueueStatus(a) => farm::status(a),
         Command::Serve(a) => serve::run(a, &templates, &fonts),
@@ -130,7 +130,7 @@ fn hint(e: &cardfarm::Error) -> Option<String> {
             "pass --data <FILE.jsonl> to pick another dataset, or --stats <FILE.json> for one user"
                 .into()
         }
-        UnknownTemplate { .. } | UnknownFormat { .. } => {
+        UnknownTemplate { .. } | UnknownFormat { .. } | NoCards(_) => {
             "`cardfarm templates` lists templates and formats".into()
         }
         MalformedJson { .. } | InvalidStats { .. } => {

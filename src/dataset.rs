@@ -8,6 +8,16 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Result};
 use crate::model::Stats;
 
+/// One line of a dataset, not yet validated.
+#[derive(Debug)]
+pub struct Record {
+    /// 1-based line number in the file.
+    pub line: usize,
+    pub text: String,
+    /// The line's JSON, or why it is not JSON.
+    pub value: Result<serde_json::Value>,
+}
+
 /// A JSON Lines file of stats.
 #[derive(Debug, Clone)]
 pub struct Dataset {
@@ -39,6 +49,16 @@ impl Dataset {
     /// Every user, in file order; each item is that line's stats or its error. Blank lines are
     /// skipped.
     pub fn users(&self) -> Result<impl Iterator<Item = Result<Stats>> + '_> {
+        Ok(self.records()?.map(move |record| {
+            let record = record?;
+            self.validate(record.line, record.value?)
+        }))
+    }
+
+    /// Every record, unvalidated, in file order; the error is a failed read. Blank lines are
+    /// skipped. For callers that must account for every line, valid or not (`enqueue`,
+    /// `batch`).
+    pub fn records(&self) -> Result<impl Iterator<Item = Result<Record>> + '_> {
         let file = std::fs::File::open(&self.path).map_err(|e| Error::io(&self.path, e))?;
         Ok(BufReader::new(file)
             .lines()
@@ -46,7 +66,11 @@ impl Dataset {
             .filter_map(move |(i, line)| match line {
                 Err(e) => Some(Err(Error::io(&self.path, e))),
                 Ok(l) if l.trim().is_empty() => None,
-                Ok(l) => Some(self.parse_line(i + 1, &l)),
+                Ok(l) => Some(Ok(Record {
+                    line: i + 1,
+                    value: self.json_line(i + 1, &l),
+                    text: l,
+                })),
             }))
     }
 
@@ -61,18 +85,13 @@ impl Dataset {
             }
             let value = self.json_line(i + 1, &line)?;
             if value.get("user_id").and_then(|v| v.as_str()) == Some(user_id) {
-                return self.stats_line(i + 1, value);
+                return self.validate(i + 1, value);
             }
         }
         Err(Error::UnknownUser {
             user_id: user_id.to_string(),
             dataset: self.path.display().to_string(),
         })
-    }
-
-    fn parse_line(&self, line_no: usize, line: &str) -> Result<Stats> {
-        let value = self.json_line(line_no, line)?;
-        self.stats_line(line_no, value)
     }
 
     fn json_line(&self, line_no: usize, line: &str) -> Result<serde_json::Value> {
@@ -87,7 +106,7 @@ impl Dataset {
     }
 
     /// Validates a record, naming its line in any error.
-    fn stats_line(&self, line_no: usize, value: serde_json::Value) -> Result<Stats> {
+    pub fn validate(&self, line_no: usize, value: serde_json::Value) -> Result<Stats> {
         Stats::from_value(value).map_err(|e| match e {
             Error::InvalidStats { path, message } => Error::InvalidStats {
                 path: format!("{}:{line_no}: {path}", self.path.display()),

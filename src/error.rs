@@ -25,6 +25,11 @@ pub enum Error {
     #[error("unknown template `{name}`; available: {available}")]
     UnknownTemplate { name: String, available: String },
 
+    /// The job selects no card at all (`templates: []`, or formats no selected template has).
+    /// Fatal: a job that renders nothing is a mistake in the request, not a success.
+    #[error("the job asks for no cards: {0}")]
+    NoCards(String),
+
     /// The template exists but not in that format.
     #[error("template `{template}` has no format `{format}`; it has: {available}")]
     UnknownFormat {
@@ -64,6 +69,16 @@ pub enum Error {
     /// The job queue (NATS) failed or is out of reach.
     #[error("queue: {0}")]
     Queue(String),
+
+    /// A job did not finish within its time limit. Fatal: whatever held it up (a pathological
+    /// input, a hung store) would hold up the next worker's render thread too.
+    #[error("the job did not finish within its time limit ({limit:?})")]
+    TimedOut { limit: std::time::Duration },
+
+    /// A queued job came back more times than the worker allows without ever finishing: the
+    /// workers that held it crashed, were killed or lost their hold on it.
+    #[error("delivered {deliveries} times without finishing (worker crashed or timed out)")]
+    Abandoned { deliveries: i64 },
 
     /// Reading or writing a file failed.
     #[error("{}: {source}", path.display())]

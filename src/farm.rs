@@ -11,18 +11,44 @@ use prometheus::{HistogramOpts, HistogramVec, IntCounter, Opts, Registry};
 use tokio::sync::Semaphore;
 
 use crate::error::{Error, Result};
-use crate::job::{self, Job};
+use crate::job::{self, CardSpec, Job};
 use crate::render::{Renderer, Source};
 use crate::sink::Sink;
 
 /// What one job did.
-#[derive(Debug, Default, Clone, PartialEq)]
+#[derive(Debug, Default)]
 pub struct Outcome {
     pub written: usize,
     /// Cards already in the sink (resumed runs).
     pub skipped: usize,
     pub bytes: u64,
     pub warnings: Vec<String>,
+    /// Cards that could not be made. One card's failure does not stop the others.
+    pub failed: Vec<CardFailure>,
+}
+
+/// One card that could not be rendered or stored.
+#[derive(Debug)]
+pub struct CardFailure {
+    pub card: CardSpec,
+    pub error: Error,
+}
+
+impl Outcome {
+    /// The job as a whole: `Ok` when every card is stored, else the error that decides its
+    /// fate. A fatal card error wins over a retryable one: retrying cannot fix it, so the job
+    /// goes to the dead letters at once (and is rendered whole again when it is replayed).
+    pub fn into_result(mut self) -> Result<Outcome> {
+        if self.failed.is_empty() {
+            return Ok(self);
+        }
+        let decisive = self
+            .failed
+            .iter()
+            .position(|f| !f.error.is_retryable())
+            .unwrap_or(0);
+        Err(self.failed.swap_remove(decisive).error)
+    }
 }
 
 /// Renderer, sink and render threads, shared by every job.
@@ -64,7 +90,9 @@ impl Farm {
         &self.sink
     }
 
-    /// Renders and stores every card of `job`.
+    /// Renders and stores every card of `job`. A job-level problem (invalid stats, no cards,
+    /// unknown template) is the `Err`; a card that fails to render or store is recorded in
+    /// [`Outcome::failed`] and the other cards are still made.
     pub async fn process(&self, job: &Job) -> Result<Outcome> {
         let stats = job.stats()?;
         let cards = job.cards(self.renderer.templates())?;
@@ -72,10 +100,14 @@ impl Farm {
         let mut todo = Vec::new();
         for card in cards {
             let key = job::key(self.sink.prefix(), &stats.user_id, &card);
-            if self.skip_existing && self.sink.exists(&key).await? {
-                outcome.skipped += 1;
-            } else {
+            if !self.skip_existing {
                 todo.push((card, key));
+                continue;
+            }
+            match self.sink.exists(&key).await {
+                Ok(true) => outcome.skipped += 1,
+                Ok(false) => todo.push((card, key)),
+                Err(error) => outcome.failed.push(CardFailure { card, error }),
             }
         }
         if todo.is_empty() {
@@ -92,6 +124,9 @@ impl Farm {
         let images = self.images.clone();
         let specs: Vec<_> = todo.iter().map(|(c, _)| c.clone()).collect();
         let histogram = self.metrics.render_seconds.clone();
+        // The one place cards are rendered. The permit moves into the render thread: if the
+        // caller gives up on the job (a time limit), the thread still counts against the pool
+        // until it returns, so the pool is never oversubscribed.
         let rendered = tokio::task::spawn_blocking(move || {
             let _permit = permit;
             let source = Source {
@@ -108,25 +143,38 @@ impl Farm {
                         .observe(started.elapsed().as_secs_f64());
                     card
                 })
-                .collect::<Result<Vec<_>>>()
+                .collect::<Vec<_>>()
         })
         .await
         .map_err(|e| Error::Panic {
             template: "(job)".into(),
             message: e.to_string(),
-        })??;
-        let writes = todo.iter().zip(rendered).map(|((_, key), card)| {
-            outcome.warnings.extend(card.warnings);
-            let bytes = card.png.0.len() as u64;
-            let sink = self.sink.clone();
-            let key = key.clone();
-            async move { sink.put(&key, card.png.0).await.map(|_| bytes) }
-        });
-        for written in futures::future::join_all(writes).await {
-            let bytes = written?;
-            outcome.written += 1;
-            outcome.bytes += bytes;
-            self.metrics.bytes_written.inc_by(bytes);
+        })?;
+        let mut writes = Vec::new();
+        for ((card, key), result) in todo.into_iter().zip(rendered) {
+            match result {
+                Ok(rendered) => {
+                    outcome.warnings.extend(rendered.warnings);
+                    let png = rendered.png.0;
+                    let bytes = png.len() as u64;
+                    let sink = self.sink.clone();
+                    writes.push(async move {
+                        let result = sink.put(&key, png).await.map(|_| bytes);
+                        (card, result)
+                    });
+                }
+                Err(error) => outcome.failed.push(CardFailure { card, error }),
+            }
+        }
+        for (card, written) in futures::future::join_all(writes).await {
+            match written {
+                Ok(bytes) => {
+                    outcome.written += 1;
+                    outcome.bytes += bytes;
+                    self.metrics.bytes_written.inc_by(bytes);
+                }
+                Err(error) => outcome.failed.push(CardFailure { card, error }),
+            }
         }
         Ok(outcome)
     }

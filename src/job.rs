@@ -62,7 +62,8 @@ impl Job {
     }
 
     /// The cards this job asks for. Unknown template or format names are errors (fatal); a
-    /// template without a requested format is skipped.
+    /// template without a requested format is skipped, but a job left with no card at all is
+    /// [`Error::NoCards`] (fatal): acking it as done would report success for nothing.
     pub fn cards(&self, templates: &Templates) -> Result<Vec<CardSpec>> {
         let names: Vec<String> = match &self.templates {
             Some(names) => names.clone(),
@@ -98,7 +99,26 @@ impl Job {
                 });
             }
         }
+        if cards.is_empty() {
+            return Err(Error::NoCards(match (&self.templates, &self.formats) {
+                (Some(t), _) if t.is_empty() => "`templates` is empty".into(),
+                (_, Some(f)) if f.is_empty() => "`formats` is empty".into(),
+                (Some(t), Some(f)) => format!(
+                    "template {} has none of the formats {}",
+                    t.join(", "),
+                    f.join(", ")
+                ),
+                _ => "no template is installed".into(),
+            }));
+        }
         Ok(cards)
+    }
+}
+
+impl CardSpec {
+    /// The card's name in logs and reports: `<template>-<format>`.
+    pub fn name(&self) -> String {
+        format!("{}-{}", self.template, self.format)
     }
 }
 

@@ -3,15 +3,33 @@
 //! - The work stream `<stream>` (subject `<stream>.jobs`) has work-queue retention: a message
 //!   lives until a worker acks it. Publishes carry a `Nats-Msg-Id`, so enqueueing the same job
 //!   twice within the duplicate window stores it once.
-//! - One durable pull consumer, `workers`, shared by every worker: explicit acks, an ack wait
-//!   (a job not acked in time goes to another worker) and a maximum number of deliveries.
-//! - The dead-letter stream `<stream>-dead` (subject `<stream>-dead.jobs`) keeps jobs that
-//!   failed for good, with the error.
+//! - One durable pull consumer, `workers`, shared by every worker: explicit acks and an ack
+//!   wait (a job not acked in time goes to another worker). Its server-side `max_deliver` is
+//!   unlimited on purpose: the *worker* counts deliveries and dead-letters a job when the count
+//!   reaches its limit. With a server-side limit, a job whose last delivery died with its worker
+//!   (killed, timed out, dead letter not stored, ack lost) would never be delivered again, and
+//!   nobody would dead-letter it: it would be lost.
+//! - The dead-letter stream `<stream>-dead` keeps jobs that failed for good, with the error:
+//!   subject `<stream>-dead.jobs` for jobs a worker gave up on, `<stream>-dead.records` for
+//!   dataset lines `enqueue` could not even read as JSON. Letters carry a `Nats-Msg-Id`
+//!   derived from the original message, so a job dead-lettered twice (its ack was lost) is
+//!   stored once.
+//!
+//! [`status`] derives `completed` from stream counters, since a work queue keeps no record of
+//! acked messages: every message ever stored in the work stream (its last sequence), less
+//! those still in it, was acked, either as done or after being dead-lettered by a worker; so
+//! `completed = last_sequence - messages - letters under <stream>-dead.jobs`. That holds while
+//! nobody removes messages by hand: purging or deleting messages from the work stream counts
+//! them as completed, and removing letters from the dead stream (after a replay, say) counts
+//! those jobs as completed too. A job dead-lettered twice outside the duplicate window counts
+//! twice as dead.
 
 use std::time::Duration;
 
+use async_nats::jetstream::context::ConsumerInfoErrorKind;
 use async_nats::jetstream::{self, consumer, stream};
 use async_nats::HeaderMap;
+use futures::StreamExt;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -24,8 +42,13 @@ pub struct Settings {
     /// Time a worker has to ack (or report progress) before the job is handed to another.
     /// Default: 30 s.
     pub ack_wait: Duration,
-    /// Deliveries before a retryable failure becomes a dead letter. Default: 5.
+    /// Deliveries before a retryable failure becomes a dead letter; a job delivered more often
+    /// than this (its workers died holding it) is dead-lettered before it is rendered. Counted
+    /// by the worker; the consumer itself never stops redelivering. Default: 5.
     pub max_deliver: i64,
+    /// Copies of each stream in a JetStream cluster (1, 3 or 5), when a stream is created.
+    /// Default: 1.
+    pub replicas: usize,
 }
 
 impl Default for Settings {
@@ -33,6 +56,7 @@ impl Default for Settings {
         Settings {
             ack_wait: Duration::from_secs(30),
             max_deliver: 5,
+            replicas: 1,
         }
     }
 }
@@ -45,6 +69,11 @@ pub fn subject(stream: &str) -> String {
 
 pub fn dead_stream(stream: &str) -> String {
     format!("{stream}-dead")
+}
+
+/// Where `enqueue` parks dataset lines that are not JSON.
+pub fn dead_records_subject(stream: &str) -> String {
+    format!("{}.records", dead_stream(stream))
 }
 
 fn queue_err(what: &str, e: impl std::fmt::Display) -> Error {
@@ -61,8 +90,14 @@ pub async fn connect(url: &str) -> Result<jetstream::Context> {
     Ok(jetstream::new(client))
 }
 
-/// Creates (or finds) the work stream and its dead-letter stream.
-pub async fn ensure_streams(js: &jetstream::Context, name: &str) -> Result<stream::Stream> {
+/// Creates (or finds) the work stream and its dead-letter stream, with `replicas` copies when
+/// created. An existing stream keeps its replication; a mismatch is logged, not changed.
+pub async fn ensure_streams(
+    js: &jetstream::Context,
+    name: &str,
+    replicas: usize,
+) -> Result<stream::Stream> {
+    let replicas = replicas.max(1);
     let work = js
         .get_or_create_stream(stream::Config {
             name: name.to_string(),
@@ -70,43 +105,101 @@ pub async fn ensure_streams(js: &jetstream::Context, name: &str) -> Result<strea
             retention: stream::RetentionPolicy::WorkQueue,
             storage: stream::StorageType::File,
             duplicate_window: Duration::from_secs(120),
+            num_replicas: replicas,
             ..Default::default()
         })
         .await
         .map_err(|e| queue_err(&format!("creating stream {name}"), e))?;
     let dead = dead_stream(name);
-    js.get_or_create_stream(stream::Config {
-        name: dead.clone(),
-        subjects: vec![subject(&dead)],
-        retention: stream::RetentionPolicy::Limits,
-        storage: stream::StorageType::File,
-        ..Default::default()
-    })
-    .await
-    .map_err(|e| queue_err(&format!("creating stream {dead}"), e))?;
+    let mut dead_letters = js
+        .get_or_create_stream(stream::Config {
+            name: dead.clone(),
+            subjects: vec![subject(&dead), dead_records_subject(name)],
+            retention: stream::RetentionPolicy::Limits,
+            storage: stream::StorageType::File,
+            duplicate_window: Duration::from_secs(120),
+            num_replicas: replicas,
+            ..Default::default()
+        })
+        .await
+        .map_err(|e| queue_err(&format!("creating stream {dead}"), e))?;
+    // A dead stream made by an older cardfarm lacks the records subject: add it.
+    let mut config = dead_letters
+        .info()
+        .await
+        .map_err(|e| queue_err(&format!("stream {dead}"), e))?
+        .config
+        .clone();
+    if !config.subjects.contains(&dead_records_subject(name)) {
+        config.subjects.push(dead_records_subject(name));
+        js.update_stream(&config)
+            .await
+            .map_err(|e| queue_err(&format!("adding a subject to stream {dead}"), e))?;
+    }
+    for (stream_name, actual) in [
+        (name, work.cached_info().config.num_replicas),
+        (dead.as_str(), config.num_replicas),
+    ] {
+        if actual.max(1) != replicas {
+            tracing::warn!(
+                stream = stream_name,
+                actual,
+                requested = replicas,
+                "the stream exists with another replica count; left as it is"
+            );
+        }
+    }
     Ok(work)
 }
 
-/// The shared durable consumer of the work stream.
+/// The shared durable consumer of the work stream, created or brought in line with
+/// `settings`: an ack wait of `settings.ack_wait` and unlimited server-side deliveries.
+///
+/// JetStream 2.9 updates both on a create with the same durable name. A worker started with
+/// another ack wait than the fleet's changes it for everyone (logged as a warning); the
+/// returned consumer's config is checked, so a server that refused the update is an error
+/// rather than a silent disagreement about when a job is handed to someone else.
 pub async fn consumer(
     stream: &stream::Stream,
     name: &str,
     settings: &Settings,
 ) -> Result<consumer::PullConsumer> {
-    stream
-        .get_or_create_consumer(
-            CONSUMER,
-            consumer::pull::Config {
-                durable_name: Some(CONSUMER.to_string()),
-                ack_policy: consumer::AckPolicy::Explicit,
-                ack_wait: settings.ack_wait,
-                max_deliver: settings.max_deliver,
-                filter_subject: subject(name),
-                ..Default::default()
-            },
-        )
+    let wanted = consumer::pull::Config {
+        durable_name: Some(CONSUMER.to_string()),
+        ack_policy: consumer::AckPolicy::Explicit,
+        ack_wait: settings.ack_wait,
+        max_deliver: -1,
+        filter_subject: subject(name),
+        ..Default::default()
+    };
+    match stream.consumer_info(CONSUMER).await {
+        Ok(old) if old.config.ack_wait != wanted.ack_wait || old.config.max_deliver != -1 => {
+            tracing::warn!(
+                consumer = CONSUMER,
+                old_ack_wait = ?old.config.ack_wait,
+                new_ack_wait = ?wanted.ack_wait,
+                old_max_deliver = old.config.max_deliver,
+                "updating the shared consumer: workers started with other settings should be restarted"
+            );
+        }
+        Ok(_) => {}
+        Err(e) if e.kind() == ConsumerInfoErrorKind::NotFound => {}
+        Err(e) => return Err(queue_err("reading the workers consumer", e)),
+    }
+    // The server answers with the consumer's config as it now stands.
+    let consumer = stream
+        .create_consumer(wanted.clone())
         .await
-        .map_err(|e| queue_err("creating the workers consumer", e))
+        .map_err(|e| queue_err("creating or updating the workers consumer", e))?;
+    let actual = &consumer.cached_info().config;
+    if actual.ack_wait != wanted.ack_wait || actual.max_deliver > 0 {
+        return Err(Error::Queue(format!(
+            "the {CONSUMER} consumer kept ack_wait {:?} and max_deliver {} (wanted {:?} and \
+             unlimited); delete it and start the workers again",
+            actual.ack_wait, actual.max_deliver, wanted.ack_wait
+        )));
+    }
+    Ok(consumer)
 }
 
 /// Publishes jobs with dedup ids; returns how many the stream took (duplicates excluded).
@@ -157,16 +250,64 @@ async fn settle(pending: &mut Vec<jetstream::context::PublishAckFuture>) -> Resu
 /// A dead letter: the job and why it failed.
 #[derive(Debug, Serialize, serde::Deserialize)]
 pub struct DeadLetter {
+    /// The job's user id; `?` when its stats have none, `(line N)` for a dataset line that
+    /// is not JSON.
     pub user_id: String,
     pub error: String,
+    /// Whether the error could have passed on a retry (the job ran out of deliveries).
     pub retryable: bool,
+    /// Deliveries the job had; 0 when `enqueue` parked it.
     pub deliveries: i64,
     /// The original message, as JSON when it was JSON, else as text.
     pub job: serde_json::Value,
 }
 
-/// Moves a job to the dead-letter stream.
-pub async fn dead_letter(js: &jetstream::Context, name: &str, letter: &DeadLetter) -> Result<()> {
+/// The dedup id of a job's dead letter: the original's stream sequence and publish time, so a
+/// job dead-lettered again (its ack was lost) is stored once, and a recreated work stream,
+/// whose sequences start over, cannot collide with letters of the old one.
+pub fn dead_letter_id(stream_sequence: u64, published_nanos: i128) -> String {
+    format!("dead:{stream_sequence}:{published_nanos}")
+}
+
+/// Moves a job a worker gave up on to the dead-letter stream, under the dedup id `id`
+/// ([`dead_letter_id`]).
+pub async fn dead_letter(
+    js: &jetstream::Context,
+    name: &str,
+    letter: &DeadLetter,
+    id: &str,
+) -> Result<()> {
+    publish_letter(js, subject(&dead_stream(name)), letter, id).await
+}
+
+/// Parks a dataset line that is not JSON in the dead-letter stream (`<stream>-dead.records`),
+/// so `enqueue` loses nothing. `line` is the line number in `dataset`.
+pub async fn dead_letter_record(
+    js: &jetstream::Context,
+    name: &str,
+    dataset: &str,
+    line: usize,
+    text: &str,
+    error: &Error,
+) -> Result<()> {
+    let letter = DeadLetter {
+        user_id: format!("(line {line})"),
+        error: error.to_string(),
+        retryable: false,
+        deliveries: 0,
+        job: text.into(),
+    };
+    let digest = Sha256::digest(format!("{dataset}\n{line}\n{text}"));
+    let id = format!("record:{}", hex::encode(&digest[..12]));
+    publish_letter(js, dead_records_subject(name), &letter, &id).await
+}
+
+async fn publish_letter(
+    js: &jetstream::Context,
+    subject: String,
+    letter: &DeadLetter,
+    id: &str,
+) -> Result<()> {
     let mut headers = HeaderMap::new();
     let reason: String = letter
         .error
@@ -175,15 +316,13 @@ pub async fn dead_letter(js: &jetstream::Context, name: &str, letter: &DeadLette
         .filter(|c| !c.is_control())
         .collect();
     headers.insert("Cardfarm-Error", reason.as_str());
-    js.publish_with_headers(
-        subject(&dead_stream(name)),
-        headers,
-        serde_json::to_vec(letter).unwrap_or_default().into(),
-    )
-    .await
-    .map_err(|e| queue_err("publishing a dead letter", e))?
-    .await
-    .map_err(|e| queue_err("dead letter not acknowledged", e))?;
+    headers.insert("Nats-Msg-Id", id);
+    let body = serde_json::to_vec(letter).map_err(|e| queue_err("encoding a dead letter", e))?;
+    js.publish_with_headers(subject, headers, body.into())
+        .await
+        .map_err(|e| queue_err("publishing a dead letter", e))?
+        .await
+        .map_err(|e| queue_err("dead letter not acknowledged", e))?;
     Ok(())
 }
 
@@ -194,9 +333,10 @@ pub struct Status {
     pub pending: u64,
     /// Jobs a worker holds and has not acked.
     pub in_flight: u64,
-    /// Jobs finished: their cards are stored.
+    /// Jobs finished: their cards are stored. Derived; see the module docs for its limits.
     pub completed: u64,
-    /// Jobs in the dead-letter stream.
+    /// Letters in the dead-letter stream: jobs given up on, and dataset lines that were not
+    /// JSON.
     pub dead: u64,
 }
 
@@ -210,21 +350,38 @@ pub async fn status(js: &jetstream::Context, name: &str) -> Result<Status> {
         .await
         .map_err(|e| queue_err("stream info", e))?
         .state;
-    let dead = match js.get_stream(dead_stream(name)).await {
-        Ok(s) => s.get_info().await.map(|i| i.state.messages).unwrap_or(0),
-        Err(_) => 0,
-    };
+    let dead_name = dead_stream(name);
+    let dead_stream = js
+        .get_stream(&dead_name)
+        .await
+        .map_err(|e| queue_err(&format!("stream {dead_name}"), e))?;
+    let dead = dead_stream
+        .get_info()
+        .await
+        .map_err(|e| queue_err(&format!("stream {dead_name} info"), e))?
+        .state
+        .messages;
+    // Letters of jobs that were in the work stream (not of lines enqueue could not read).
+    let mut counts = dead_stream
+        .info_with_subjects(subject(&dead_name))
+        .await
+        .map_err(|e| queue_err(&format!("stream {dead_name} subjects"), e))?;
+    let mut dead_jobs = 0u64;
+    while let Some(count) = counts.next().await {
+        let (_, n) = count.map_err(|e| queue_err(&format!("stream {dead_name} subjects"), e))?;
+        dead_jobs += n as u64;
+    }
     let (pending, in_flight) = match work.consumer_info(CONSUMER).await {
         Ok(info) => (info.num_pending, info.num_ack_pending as u64),
-        Err(_) => (state.messages, 0),
+        // No worker has started yet: everything is pending.
+        Err(e) if e.kind() == ConsumerInfoErrorKind::NotFound => (state.messages, 0),
+        Err(e) => return Err(queue_err("reading the workers consumer", e)),
     };
-    // Work-queue retention removes acked messages: all ever stored, less those still here, were
-    // acked, either done or dead-lettered.
     let acked = state.last_sequence.saturating_sub(state.messages);
     Ok(Status {
         pending,
         in_flight,
-        completed: acked.saturating_sub(dead),
+        completed: acked.saturating_sub(dead_jobs),
         dead,
     })
 }

@@ -30,7 +30,8 @@ pub struct Args {
     /// Users rendered at once. Default: the number of cores.
     #[arg(long)]
     concurrency: Option<usize>,
-    /// Where the list of failed users goes (JSON Lines).
+    /// Where the list of failed cards goes (JSON Lines: user, card, error). Removed when a
+    /// run has no failure, so a file left over is always current.
     #[arg(long, default_value = "cardfarm-failures.jsonl")]
     report: PathBuf,
 }
@@ -52,14 +53,20 @@ pub fn run(args: Args, templates: &Path, fonts: &Path) -> anyhow::Result<ExitCod
         formats: args.formats.clone(),
         concurrency,
     };
+    // An unknown template or format, or a plan that selects no card, fails here, before any work.
+    let cards = batch::cards_per_user(&farm, &plan)? as u64;
     let users = dataset.users()?.count() as u64;
-    let total = users * batch::cards_per_user(&farm, &plan)? as u64;
-    let progress = progress(total);
+    let progress = Progress::new(users * cards);
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
-    let report = runtime.block_on(batch::run(farm, &dataset, &plan, progress))?;
+    let report = runtime.block_on(batch::run(farm, &dataset, &plan, {
+        let progress = progress.clone();
+        move |done| progress.update(done)
+    }));
+    progress.finish();
+    let report = report?;
 
     eprintln!(
-        "{} users: {} cards written, {} already there, {} failed users, {:.1} cards/s, {:.1} MB in {:.1} s",
+        "{} users: {} cards written, {} already there, {} failed cards, {:.1} cards/s, {:.1} MB in {:.1} s",
         report.users,
         report.written,
         report.skipped,
@@ -75,6 +82,13 @@ pub fn run(args: Args, templates: &Path, fonts: &Path) -> anyhow::Result<ExitCod
         );
     }
     if report.failures.is_empty() {
+        // A report from an earlier run is stale now: remove it, so it cannot be mistaken for
+        // this run's.
+        match std::fs::remove_file(&args.report) {
+            Ok(()) => eprintln!("removed the stale {}", args.report.display()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e).with_context(|| format!("removing {}", args.report.display())),
+        }
         return Ok(ExitCode::SUCCESS);
     }
     let lines: Vec<String> = report
@@ -85,41 +99,65 @@ pub fn run(args: Args, templates: &Path, fonts: &Path) -> anyhow::Result<ExitCod
     std::fs::write(&args.report, lines.join("\n") + "\n")
         .with_context(|| format!("writing {}", args.report.display()))?;
     eprintln!(
-        "error: {} users failed; see {}",
+        "error: {} cards of {} users failed; see {}",
         report.failures.len(),
+        report.failed_users(),
         args.report.display()
     );
     Ok(ExitCode::from(1))
 }
 
-/// A progress callback: a bar with rate and ETA on a terminal, a log line every 5 s otherwise.
-fn progress(total: u64) -> impl Fn(u64) + Send + Sync + 'static {
-    let bar = std::io::stderr().is_terminal().then(|| {
-        let bar = indicatif::ProgressBar::new(total);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{bar:40} {pos}/{len} cards  {per_sec}  ETA {eta}",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        bar
-    });
-    let started = Instant::now();
-    let last = std::sync::Mutex::new(Instant::now());
-    move |done| {
-        if let Some(bar) = &bar {
+/// Progress: a bar with rate and ETA on a terminal, a log line every 5 s otherwise.
+#[derive(Clone)]
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+    total: u64,
+    started: Instant,
+    last: Arc<std::sync::Mutex<Instant>>,
+}
+
+impl Progress {
+    fn new(total: u64) -> Progress {
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let bar = indicatif::ProgressBar::new(total);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{bar:40} {pos}/{len} cards  {per_sec}  ETA {eta}",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            bar
+        });
+        Progress {
+            bar,
+            total,
+            started: Instant::now(),
+            last: Arc::new(std::sync::Mutex::new(Instant::now())),
+        }
+    }
+
+    /// `done`: cards finished so far, written, skipped or failed.
+    fn update(&self, done: u64) {
+        if let Some(bar) = &self.bar {
             bar.set_position(done);
-            if done >= total {
-                bar.finish_and_clear();
-            }
             return;
         }
-        let mut last = last.lock().unwrap_or_else(|e| e.into_inner());
-        if last.elapsed() >= Duration::from_secs(5) || done >= total {
+        let mut last = self.last.lock().unwrap_or_else(|e| e.into_inner());
+        if last.elapsed() >= Duration::from_secs(5) || done >= self.total {
             *last = Instant::now();
-            let rate = done as f64 / started.elapsed().as_secs_f64().max(1e-9);
-            let eta = (total.saturating_sub(done)) as f64 / rate.max(1e-9);
-            eprintln!("{done}/{total} cards, {rate:.1} cards/s, ETA {eta:.0} s");
+            let rate = done as f64 / self.started.elapsed().as_secs_f64().max(1e-9);
+            let eta = (self.total.saturating_sub(done)) as f64 / rate.max(1e-9);
+            eprintln!(
+                "{done}/{} cards, {rate:.1} cards/s, ETA {eta:.0} s",
+                self.total
+            );
+        }
+    }
+
+    /// Clears the bar whatever happened, so the summary prints on a clean line.
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
         }
     }
 }

@@ -36,34 +36,87 @@ pub struct EnqueueArgs {
     /// Formats for every job, comma separated. Default: all a template has.
     #[arg(long, value_delimiter = ',')]
     formats: Option<Vec<String>>,
+    /// Copies of each stream, when the streams are created (3 in a 3-node cluster).
+    #[arg(long, default_value_t = 1)]
+    replicas: usize,
 }
 
-pub fn enqueue(args: EnqueueArgs) -> anyhow::Result<ExitCode> {
-    let dataset = Dataset::open(&super::data_or_sample(args.data.clone()))?;
-    let mut invalid = 0;
+/// Warnings printed one per record before the rest are only counted.
+const WARNINGS_SHOWN: usize = 10;
+
+/// Queues one job per record. Nothing is dropped: a record that is JSON but not valid stats
+/// is queued anyway, and a worker dead-letters it with the error naming the field; a line
+/// that is not JSON at all goes straight to the dead-letter stream with its line number.
+pub fn enqueue(args: EnqueueArgs, templates: &Path, fonts: &Path) -> anyhow::Result<ExitCode> {
+    // The operator learns now, not from a million dead letters, that the plan selects nothing.
+    let renderer = super::load(templates, fonts)?;
+    let probe = Job {
+        stats: serde_json::Value::Null,
+        templates: args.templates.clone(),
+        formats: args.formats.clone(),
+    };
+    probe.cards(renderer.templates())?;
+    drop(renderer);
+
+    let path = super::data_or_sample(args.data.clone());
+    let dataset = Dataset::open(&path)?;
     let mut jobs = Vec::new();
-    for user in dataset.users()? {
-        match user {
-            Ok(stats) => jobs.push(Job::new(
-                &stats,
-                args.templates.clone(),
-                args.formats.clone(),
-            )),
+    let mut invalid = 0;
+    let mut not_json = Vec::new();
+    let warn = |shown: usize, message: String| {
+        if shown < WARNINGS_SHOWN {
+            eprintln!("warning: {message}");
+        } else if shown == WARNINGS_SHOWN {
+            eprintln!("warning: more bad records; only counting them from here");
+        }
+    };
+    for record in dataset.records()? {
+        let record = record?;
+        match record.value {
+            Ok(value) => {
+                if let Err(e) = dataset.validate(record.line, value.clone()) {
+                    warn(
+                        invalid + not_json.len(),
+                        format!("{e} (queued; a worker will dead-letter it)"),
+                    );
+                    invalid += 1;
+                }
+                jobs.push(Job {
+                    stats: value,
+                    templates: args.templates.clone(),
+                    formats: args.formats.clone(),
+                });
+            }
             Err(e) => {
-                invalid += 1;
-                eprintln!("warning: skipped: {e}");
+                warn(invalid + not_json.len(), format!("{e} (dead-lettered now)"));
+                not_json.push((record.line, record.text, e));
             }
         }
     }
+    let published = jobs.len();
     let runtime = tokio::runtime::Runtime::new()?;
     let queued = runtime.block_on(async {
         let js = queue::connect(&args.queue.nats).await?;
-        queue::ensure_streams(&js, &args.queue.stream).await?;
-        queue::enqueue(&js, &args.queue.stream, jobs).await
+        queue::ensure_streams(&js, &args.queue.stream, args.replicas).await?;
+        let queued = queue::enqueue(&js, &args.queue.stream, jobs).await?;
+        let source = path.display().to_string();
+        for (line, text, error) in &not_json {
+            queue::dead_letter_record(&js, &args.queue.stream, &source, *line, text, error).await?;
+        }
+        Ok::<_, cardfarm::Error>(queued)
     })?;
-    println!("queued {queued} jobs on stream {}", args.queue.stream);
-    if invalid > 0 {
-        eprintln!("{invalid} invalid records skipped");
+    println!(
+        "queued {queued} jobs on stream {} ({} already queued, {invalid} with invalid stats for the workers to dead-letter); {} lines dead-lettered at enqueue (not JSON)",
+        args.queue.stream,
+        published - queued,
+        not_json.len(),
+    );
+    if !not_json.is_empty() {
+        eprintln!(
+            "{} lines are not JSON; they are in {} with their line numbers",
+            not_json.len(),
+            queue::dead_stream(&args.queue.stream)
+        );
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -82,12 +135,20 @@ pub struct WorkerArgs {
     /// Render threads. Default: the number of cores.
     #[arg(long)]
     concurrency: Option<usize>,
-    /// Seconds a job may go unacknowledged before another worker gets it.
+    /// Seconds a job may go unacknowledged before another worker gets it. Sets the shared
+    /// consumer's ack wait: every worker of a stream should use the same value.
     #[arg(long, default_value_t = 30)]
     ack_wait: u64,
-    /// Deliveries before a failing job is dead-lettered.
+    /// Deliveries before a job that keeps failing is dead-lettered; a job delivered more often
+    /// (its workers crashed or timed out) is dead-lettered without rendering.
     #[arg(long, default_value_t = 5)]
     max_deliver: i64,
+    /// Seconds a job may take before it is given up on and dead-lettered.
+    #[arg(long, default_value_t = 300)]
+    job_timeout: u64,
+    /// Copies of each stream, when the streams are created (3 in a 3-node cluster).
+    #[arg(long, default_value_t = 1)]
+    replicas: usize,
     /// Exit when the queue is empty and nothing is in flight.
     #[arg(long)]
     exit_when_empty: bool,
@@ -107,13 +168,15 @@ pub fn worker(args: WorkerArgs, templates: &Path, fonts: &Path) -> anyhow::Resul
     let sink = Sink::open(&args.out, &super::s3_options_from_env())?;
     let farm = Arc::new(Farm::new(renderer, sink, Some(images), concurrency, false));
     let config = worker::Config {
-        stream: args.queue.stream.clone(),
         in_flight: concurrency * 2,
         settings: Settings {
             ack_wait: Duration::from_secs(args.ack_wait.max(1)),
             max_deliver: args.max_deliver.max(1),
+            replicas: args.replicas.max(1),
         },
+        job_timeout: Duration::from_secs(args.job_timeout.max(1)),
         exit_when_empty: args.exit_when_empty,
+        ..worker::Config::new(args.queue.stream.clone())
     };
     let runtime = tokio::runtime::Runtime::new()?;
     let report = runtime.block_on(async {
@@ -140,6 +203,11 @@ pub fn worker(args: WorkerArgs, templates: &Path, fonts: &Path) -> anyhow::Resul
         done = report.done,
         retried = report.retried,
         dead = report.dead,
+        redelivered = report.redelivered,
+        cards = report.cards,
+        cards_per_second = format!("{:.1}", report.cards_per_second()),
+        megabytes = format!("{:.1}", report.bytes as f64 / 1e6),
+        seconds = format!("{:.1}", report.elapsed.as_secs_f64()),
         "worker stopped"
     );
     Ok(ExitCode::SUCCESS)
