@@ -24,16 +24,16 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, PathRejection};
 use axum::extract::{DefaultBodyLimit, MatchedPath, Path, Query, Request, State as AxumState};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
+use tower_http::timeout::RequestBodyTimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::model::Stats;
@@ -119,13 +119,16 @@ pub fn app(state: Arc<State>) -> Router {
         .route("/metrics", get(metrics))
         .route("/openapi.json", get(|| async { Json(openapi::document()) }))
         .fallback(|| async { ApiError::not_found("no such route") })
+        .method_not_allowed_fallback(|method: Method| async move {
+            ApiError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                format!("method {method} not allowed here; see the Allow header"),
+            )
+        })
         .layer(DefaultBodyLimit::max(config.max_body))
         .layer(RequestBodyTimeoutLayer::new(config.body_timeout))
+        .layer(middleware::from_fn_with_state(state.clone(), deadline))
         .layer(middleware::from_fn_with_state(state.clone(), count_requests))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::SERVICE_UNAVAILABLE,
-            config.timeout,
-        ))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
             let id = req
                 .headers()
@@ -150,6 +153,30 @@ pub async fn serve(
     axum::serve(listener, app(state))
         .with_graceful_shutdown(shutdown)
         .await
+}
+
+/// The whole-request deadline, answered like any other error (JSON, `Retry-After`) and inside
+/// the request counter, so timeouts show in the metrics.
+async fn deadline(
+    AxumState(state): AxumState<Arc<State>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let limit = state.config.timeout;
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => ApiError {
+            retry_after: Some(1),
+            ..ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                format!(
+                    "no answer within {} s: try again shortly",
+                    limit.as_secs_f32()
+                ),
+            )
+        }
+        .into_response(),
+    }
 }
 
 async fn count_requests(
@@ -212,7 +239,8 @@ async fn templates(AxumState(state): AxumState<Arc<State>>) -> Json<Vec<Template
     )
 }
 
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[derive(Debug, utoipa::IntoParams)]
+#[allow(dead_code)] // Describes the query for /openapi.json; `Params` parses it.
 struct FormatQuery {
     /// `story` (default), `square` or `landscape`, as the template offers.
     format: Option<String>,
@@ -238,11 +266,13 @@ struct FormatQuery {
 )]
 async fn render_posted(
     AxumState(state): AxumState<Arc<State>>,
-    Path(template): Path<String>,
-    Query(query): Query<FormatQuery>,
+    template: Result<Path<String>, PathRejection>,
+    uri: Uri,
     headers: HeaderMap,
-    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
+    let Path(template) = template?;
+    let query = Params::parse(&uri)?;
     if let Some(key) = &state.config.api_key {
         let given = headers
             .get(header::AUTHORIZATION)
@@ -256,16 +286,7 @@ async fn render_posted(
             return Err(e);
         }
     }
-    let body = body.map_err(|e| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                format!("body larger than {} bytes", state.config.max_body),
-            )
-        } else {
-            ApiError::bad_request(e.body_text())
-        }
-    })?;
+    let body = body.map_err(|e| body_error(&e, &state.config))?;
     let format = query.format.unwrap_or_else(|| "story".into());
     state.renderer.templates().get(&template, &format)?;
     if json_depth(&body) > MAX_JSON_DEPTH {
@@ -288,8 +309,8 @@ async fn render_posted(
     .await
 }
 
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[allow(dead_code)] // `exp` and `sig` are read from the raw query to check the signature.
+#[derive(Debug, utoipa::IntoParams)]
+#[allow(dead_code)] // Describes the query for /openapi.json; `Params` parses it.
 struct CardQuery {
     /// `story` (default), `square` or `landscape`.
     format: Option<String>,
@@ -319,11 +340,12 @@ struct CardQuery {
 )]
 async fn render_stored(
     AxumState(state): AxumState<Arc<State>>,
-    Path((user_id, file)): Path<(String, String)>,
-    Query(query): Query<CardQuery>,
+    path: Result<Path<(String, String)>, PathRejection>,
     uri: Uri,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
+    let Path((user_id, file)) = path?;
+    let query = Params::parse(&uri)?;
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
@@ -364,6 +386,69 @@ async fn render_stored(
         &cache_control,
     )
     .await
+}
+
+/// The query of the render routes. Parsed here, not by axum's `Query`, so that a bad value
+/// answers JSON like every other error. Other parameters are ignored (but still signed).
+#[derive(Debug, Default)]
+struct Params {
+    format: Option<String>,
+    exp: Option<u64>,
+}
+
+impl Params {
+    fn parse(uri: &Uri) -> Result<Params, ApiError> {
+        let Query(pairs) = Query::<Vec<(String, String)>>::try_from_uri(uri)
+            .map_err(|e| ApiError::bad_request(e.body_text()))?;
+        let mut params = Params::default();
+        let mut seen = Vec::new();
+        for (key, value) in pairs {
+            if !["format", "exp", "sig"].contains(&key.as_str()) {
+                continue;
+            }
+            if seen.contains(&key) {
+                return Err(ApiError::bad_request(format!(
+                    "`{key}` given more than once"
+                )));
+            }
+            match key.as_str() {
+                "format" => params.format = Some(value),
+                "exp" => {
+                    params.exp =
+                        Some(value.parse().map_err(|_| {
+                            ApiError::bad_request(sign::Refusal::BadExpiry.to_string())
+                        })?)
+                }
+                _ => {}
+            }
+            seen.push(key);
+        }
+        Ok(params)
+    }
+}
+
+/// Why a body could not be read: too large (413), too slow (408) or broken (400).
+fn body_error(e: &BytesRejection, config: &Config) -> ApiError {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        return ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("body larger than {} bytes", config.max_body),
+        );
+    }
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(c) = cause {
+        if c.is::<tower_http::timeout::TimeoutError>() {
+            return ApiError::new(
+                StatusCode::REQUEST_TIMEOUT,
+                format!(
+                    "body not received within {} s",
+                    config.body_timeout.as_secs_f32()
+                ),
+            );
+        }
+        cause = c.source();
+    }
+    ApiError::bad_request(e.body_text())
 }
 
 /// The shared tail of both render routes: ETag, 304, cache, pool, response.

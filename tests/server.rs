@@ -525,3 +525,125 @@ async fn health_metrics_and_openapi() {
     assert_eq!(a.status, StatusCode::NOT_FOUND);
     assert!(a.headers.contains_key("x-request-id"));
 }
+
+/// Occupies one render thread until dropped: the render closure blocks on a channel, so tests
+/// that need a busy pool do not depend on how fast a real render is.
+struct Held {
+    _release: std::sync::mpsc::Sender<()>,
+}
+
+async fn hold_render_thread(s: &Arc<State>) -> Held {
+    let (started, started_rx) = tokio::sync::oneshot::channel();
+    let (release, release_rx) = std::sync::mpsc::channel::<()>();
+    let s = s.clone();
+    tokio::spawn(async move {
+        let _ = s
+            .pool
+            .run(&s.metrics, move || {
+                let _ = started.send(());
+                let _ = release_rx.recv();
+            })
+            .await;
+    });
+    started_rx.await.expect("the pool ran the blocker");
+    Held { _release: release }
+}
+
+fn assert_json_error(a: &Answer, status: StatusCode, what: &str) {
+    assert_eq!(
+        a.status,
+        status,
+        "{what}: {}",
+        String::from_utf8_lossy(&a.body)
+    );
+    assert_eq!(
+        a.headers[header::CONTENT_TYPE],
+        "application/json",
+        "{what}"
+    );
+    assert!(!a.error().is_empty(), "{what}: no error message");
+}
+
+#[tokio::test]
+async fn rejections_and_405_are_json() {
+    let s = state(jsonl_store().await, Config::default());
+    for (method, uri, status) in [
+        (
+            "GET",
+            "/v1/cards/demo/minutes.png?exp=abc",
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "GET",
+            "/v1/cards/demo/minutes.png?format=story&format=square",
+            StatusCode::BAD_REQUEST,
+        ),
+        ("GET", "/v1/cards/%FF/minutes.png", StatusCode::BAD_REQUEST),
+        ("POST", "/v1/render/%FF", StatusCode::BAD_REQUEST),
+        (
+            "POST",
+            "/v1/render/minutes?format=a&format=b",
+            StatusCode::BAD_REQUEST,
+        ),
+        ("DELETE", "/v1/templates", StatusCode::METHOD_NOT_ALLOWED),
+        ("GET", "/v1/render/minutes", StatusCode::METHOD_NOT_ALLOWED),
+        ("GET", "/no/such/route", StatusCode::NOT_FOUND),
+    ] {
+        let request = Request::builder()
+            .method(method)
+            .uri(uri)
+            .body(Body::from(typical_json()))
+            .unwrap();
+        let a = call(&s, request).await;
+        assert_json_error(&a, status, &format!("{method} {uri}"));
+        if status == StatusCode::METHOD_NOT_ALLOWED {
+            assert!(a.headers.contains_key(header::ALLOW), "{method} {uri}");
+        }
+    }
+    let a = get(&s, "/v1/cards/demo/minutes.png?format=story&format=square").await;
+    assert!(a.error().contains("more than once"), "{}", a.error());
+}
+
+#[tokio::test]
+async fn request_deadline_is_json_with_retry_after_and_counted() {
+    let s = state(
+        jsonl_store().await,
+        Config {
+            render_threads: 1,
+            queue: 1,
+            timeout: std::time::Duration::from_millis(200),
+            ..Config::default()
+        },
+    );
+    let _held = hold_render_thread(&s).await;
+    // Waits in the queue behind the held thread until the deadline.
+    let a = get(&s, "/v1/cards/demo/minutes.png").await;
+    assert_json_error(&a, StatusCode::SERVICE_UNAVAILABLE, "deadline");
+    assert_eq!(a.headers[header::RETRY_AFTER], "1");
+    let metrics = String::from_utf8(get(&s, "/metrics").await.body).unwrap();
+    let needle =
+        "cardfarm_http_requests_total{route=\"/v1/cards/{user_id}/{file}\",status=\"503\"} 1";
+    assert!(metrics.contains(needle), "{needle} missing from\n{metrics}");
+}
+
+#[tokio::test]
+async fn a_body_that_stops_arriving_is_408() {
+    let s = state(
+        jsonl_store().await,
+        Config {
+            body_timeout: std::time::Duration::from_millis(100),
+            ..secured()
+        },
+    );
+    let never = futures::stream::pending::<Result<axum::body::Bytes, std::io::Error>>();
+    let a = call(
+        &s,
+        post(
+            "/v1/render/minutes",
+            Body::from_stream(never),
+            Some(API_KEY),
+        ),
+    )
+    .await;
+    assert_json_error(&a, StatusCode::REQUEST_TIMEOUT, "slow body");
+}

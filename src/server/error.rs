@@ -1,5 +1,10 @@
 //! API errors: a status, a public message and optional detail, as JSON. Client errors keep
 //! their message; internal ones log the details and answer with a generic body.
+//!
+//! Every answer that is not a card goes through [`ApiError`], including what axum would
+//! otherwise answer in plain text: the handlers take extractor results (`Result<Path<_>, _>`)
+//! and convert the rejection with `?`, the query is parsed by the server itself, and 405 and
+//! 404 have fallbacks. A client therefore parses one shape whatever went wrong.
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -57,6 +62,13 @@ impl ApiError {
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         tracing::error!(%cause, "internal error");
         Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal error")
+    }
+}
+
+/// axum's path rejection (bad percent-encoding, a missing segment), as JSON.
+impl From<axum::extract::rejection::PathRejection> for ApiError {
+    fn from(r: axum::extract::rejection::PathRejection) -> Self {
+        ApiError::new(r.status(), r.body_text())
     }
 }
 
