@@ -21,7 +21,7 @@ pub mod sign;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, PathRejection};
@@ -300,7 +300,7 @@ async fn render_posted(
     card(
         &state,
         stats,
-        None,
+        Origin::Posted,
         template,
         format,
         &headers,
@@ -379,7 +379,7 @@ async fn render_stored(
     card(
         &state,
         stats,
-        root,
+        Origin::Stored(root),
         template,
         format,
         &headers,
@@ -451,25 +451,31 @@ fn body_error(e: &BytesRejection, config: &Config) -> ApiError {
     ApiError::bad_request(e.body_text())
 }
 
+/// Where a card's stats came from. Part of the ETag (and so of the cache key): the same stats
+/// render differently when posted (relative photo paths become placeholders) and when stored
+/// beside their photos.
+enum Origin {
+    /// The request body; no image root.
+    Posted,
+    /// The stats store, with the folder relative image paths resolve against, if any.
+    Stored(Option<std::path::PathBuf>),
+}
+
 /// The shared tail of both render routes: ETag, 304, cache, pool, response.
 async fn card(
     state: &Arc<State>,
     stats: Stats,
-    root: Option<std::path::PathBuf>,
+    origin: Origin,
     template: String,
     format: String,
     headers: &HeaderMap,
     cache_control: &str,
 ) -> Result<Response, ApiError> {
-    let etag = etag(state, &stats, &template, &format);
-    let respond = |status: StatusCode, body: Option<Arc<Vec<u8>>>| -> Response {
-        let mut response = match body {
-            Some(png) => (
-                status,
-                [(header::CONTENT_TYPE, "image/png")],
-                png.as_ref().clone(),
-            )
-                .into_response(),
+    let etag = etag(state, &stats, &origin, &template, &format);
+    let respond = |status: StatusCode, png: Option<Bytes>| -> Response {
+        let mut response = match png {
+            // `Bytes` is shared, not copied: a cache hit hands the cached buffer to hyper.
+            Some(png) => (status, [(header::CONTENT_TYPE, "image/png")], png).into_response(),
             None => status.into_response(),
         };
         let h = response.headers_mut();
@@ -495,15 +501,34 @@ async fn card(
     state.metrics.cache_misses.inc();
     let renderer = state.renderer.clone();
     let (t, f) = (template.clone(), format.clone());
-    let started = Instant::now();
+    // Timed inside the work, so the histogram is the render alone, not the wait for a thread.
+    let render_seconds = state
+        .metrics
+        .render_seconds
+        .with_label_values(&[template.as_str()]);
     let rendered = state
         .pool
         .run(&state.metrics, move || {
-            let source = Source {
-                stats: &stats,
-                root: root.as_deref(),
+            let root = match &origin {
+                Origin::Posted => None,
+                Origin::Stored(root) => root.as_deref(),
             };
-            renderer.render(source, &t, &f)
+            let timer = render_seconds.start_timer();
+            let result = renderer.render(
+                Source {
+                    stats: &stats,
+                    root,
+                },
+                &t,
+                &f,
+            );
+            match result {
+                Ok(_) => timer.observe_duration(),
+                Err(_) => {
+                    timer.stop_and_discard();
+                }
+            }
+            result
         })
         .await;
     let card = match rendered {
@@ -511,21 +536,21 @@ async fn card(
         Err(PoolError::Overloaded) => return Err(ApiError::overloaded()),
         Err(PoolError::Crashed) => return Err(ApiError::internal("render thread crashed")),
     };
-    state
-        .metrics
-        .render_seconds
-        .with_label_values(&[template.as_str()])
-        .observe(started.elapsed().as_secs_f64());
     for warning in &card.warnings {
         tracing::warn!(%template, %warning, "card rendered with a placeholder");
     }
-    let png = Arc::new(card.png.0);
-    state.cache.put(etag.clone(), png.clone());
+    let png = Bytes::from(card.png.0);
+    // A placeholder may stand for a photo that is only missing for now: render it again next
+    // time rather than keep it.
+    if card.warnings.is_empty() {
+        state.cache.put(etag.clone(), png.clone());
+    }
     Ok(respond(StatusCode::OK, Some(png)))
 }
 
-/// A strong ETag: the crate version, the template and its version, the format and the stats.
-fn etag(state: &State, stats: &Stats, template: &str, format: &str) -> String {
+/// A strong ETag: the crate version, the template and its version, the format, where the stats
+/// came from (posted, or stored with which image root) and the stats.
+fn etag(state: &State, stats: &Stats, origin: &Origin, template: &str, format: &str) -> String {
     let version = state
         .renderer
         .templates()
@@ -538,6 +563,15 @@ fn etag(state: &State, stats: &Stats, template: &str, format: &str) -> String {
     hash.update(version.to_le_bytes());
     hash.update([0]);
     hash.update(format.as_bytes());
+    hash.update([0]);
+    match origin {
+        Origin::Posted => hash.update(b"posted"),
+        Origin::Stored(None) => hash.update(b"stored"),
+        Origin::Stored(Some(root)) => {
+            hash.update(b"stored:");
+            hash.update(root.as_os_str().as_encoded_bytes());
+        }
+    }
     hash.update([0]);
     hash.update(serde_json::to_vec(stats).unwrap_or_default());
     format!("\"{}\"", hex::encode(&hash.finalize()[..16]))

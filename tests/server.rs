@@ -647,3 +647,44 @@ async fn a_body_that_stops_arriving_is_408() {
     .await;
     assert_json_error(&a, StatusCode::REQUEST_TIMEOUT, "slow body");
 }
+
+#[tokio::test]
+async fn posted_and_stored_cards_of_the_same_stats_are_not_mixed_up() {
+    let s = state(jsonl_store().await, Config::default());
+    let dataset = cardfarm::dataset::Dataset::open(&repo().join("data/sample.jsonl")).unwrap();
+    let demo = dataset.find("demo").unwrap();
+    let body = serde_json::to_string(&demo).unwrap();
+
+    // Posted first: relative photo paths have no root, so they become placeholders.
+    let posted = call(&s, post("/v1/render/top-artists", body.clone(), None)).await;
+    assert_eq!(posted.status, StatusCode::OK);
+    let stored = get(&s, "/v1/cards/demo/top-artists.png").await;
+    assert_eq!(stored.status, StatusCode::OK);
+    assert_ne!(posted.headers[header::ETAG], stored.headers[header::ETAG]);
+    assert_ne!(posted.body, stored.body, "the stored card has its photos");
+    let direct = renderer()
+        .render(
+            cardfarm::Source {
+                stats: &demo,
+                root: Some(&repo().join("data")),
+            },
+            "top-artists",
+            "story",
+        )
+        .unwrap();
+    assert!(direct.warnings.is_empty(), "{:?}", direct.warnings);
+    assert_eq!(stored.body, direct.png.0);
+
+    // A card with placeholders is not kept; the stored card is.
+    let again = call(&s, post("/v1/render/top-artists", body, None)).await;
+    assert_eq!(again.body, posted.body);
+    let cached = get(&s, "/v1/cards/demo/top-artists.png").await;
+    assert_eq!(cached.body, stored.body);
+    let metrics = String::from_utf8(get(&s, "/metrics").await.body).unwrap();
+    for needle in [
+        "cardfarm_cache_hits_total 1",
+        "cardfarm_cache_misses_total 3",
+    ] {
+        assert!(metrics.contains(needle), "{needle} missing from\n{metrics}");
+    }
+}
