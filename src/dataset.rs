@@ -39,14 +39,29 @@ impl Dataset {
     /// Every user, in file order; each item is that line's stats or its error. Blank lines are
     /// skipped.
     pub fn users(&self) -> Result<impl Iterator<Item = Result<Stats>> + '_> {
+        Ok(self.records()?.map(|(_, stats)| stats))
+    }
+
+    /// Like [`Dataset::users`], with each line's `user_id` when the line is JSON that has one,
+    /// so that a store can tell "no such user" from "that user's record is broken".
+    pub fn records(&self) -> Result<impl Iterator<Item = (Option<String>, Result<Stats>)> + '_> {
         let file = std::fs::File::open(&self.path).map_err(|e| Error::io(&self.path, e))?;
         Ok(BufReader::new(file)
             .lines()
             .enumerate()
             .filter_map(move |(i, line)| match line {
-                Err(e) => Some(Err(Error::io(&self.path, e))),
+                Err(e) => Some((None, Err(Error::io(&self.path, e)))),
                 Ok(l) if l.trim().is_empty() => None,
-                Ok(l) => Some(self.parse_line(i + 1, &l)),
+                Ok(l) => Some(match self.json_line(i + 1, &l) {
+                    Err(e) => (None, Err(e)),
+                    Ok(value) => {
+                        let id = value
+                            .get("user_id")
+                            .and_then(|v| v.as_str())
+                            .map(str::to_string);
+                        (id, self.stats_line(i + 1, value))
+                    }
+                }),
             }))
     }
 
@@ -68,11 +83,6 @@ impl Dataset {
             user_id: user_id.to_string(),
             dataset: self.path.display().to_string(),
         })
-    }
-
-    fn parse_line(&self, line_no: usize, line: &str) -> Result<Stats> {
-        let value = self.json_line(line_no, line)?;
-        self.stats_line(line_no, value)
     }
 
     fn json_line(&self, line_no: usize, line: &str) -> Result<serde_json::Value> {

@@ -3,6 +3,10 @@
 //! Two stores, one interface ([`Store::get`]):
 //! - [`Store::Jsonl`], the embedded default: a JSON Lines dataset loaded once and indexed by
 //!   user id. Invalid lines are skipped and counted, so one bad record never hides the rest.
+//!
+//! A record that is there but does not hold valid stats is [`Error::CorruptRecord`]: the
+//! store's fault, not the caller's, so the server logs it and answers a generic 500 instead
+//! of describing the record's fields to the client.
 //! - [`Store::Postgres`], for production scale: the table below, read through a connection
 //!   pool.
 //!
@@ -45,6 +49,8 @@ pub enum Store {
 /// A dataset loaded into memory.
 pub struct JsonlStore {
     users: HashMap<String, Stats>,
+    /// Users whose record is invalid, with the error (logged, never shown to a client).
+    corrupt: HashMap<String, String>,
     root: PathBuf,
     /// Lines that failed to parse or validate, with their errors.
     pub rejected: Vec<String>,
@@ -88,10 +94,16 @@ impl Store {
     /// for PostgreSQL: only `data:` images there). `Ok(None)` when there is no such user.
     pub async fn get(&self, user_id: &str) -> Result<Option<(Stats, Option<PathBuf>)>> {
         match self {
-            Store::Jsonl(s) => Ok(s
-                .users
-                .get(user_id)
-                .map(|stats| (stats.clone(), Some(s.root.clone())))),
+            Store::Jsonl(s) => match s.users.get(user_id) {
+                Some(stats) => Ok(Some((stats.clone(), Some(s.root.clone())))),
+                None => match s.corrupt.get(user_id) {
+                    Some(message) => Err(Error::CorruptRecord {
+                        user_id: user_id.to_string(),
+                        message: message.clone(),
+                    }),
+                    None => Ok(None),
+                },
+            },
             Store::Postgres(pool) => {
                 let client = pool.get().await.map_err(|e| Error::Store(e.to_string()))?;
                 let row = client
@@ -103,7 +115,11 @@ impl Store {
                     .map_err(|e| Error::Store(e.to_string()))?;
                 let Some(row) = row else { return Ok(None) };
                 let json: String = row.get(0);
-                let stats = Stats::from_json(&json, &format!("cardfarm_stats row for {user_id}"))?;
+                let stats = Stats::from_json(&json, &format!("cardfarm_stats row for {user_id}"))
+                    .map_err(|e| Error::CorruptRecord {
+                    user_id: user_id.to_string(),
+                    message: e.to_string(),
+                })?;
                 Ok(Some((stats, None)))
             }
         }
@@ -154,18 +170,25 @@ impl JsonlStore {
     pub fn load(path: &Path) -> Result<JsonlStore> {
         let dataset = Dataset::open(path)?;
         let mut users = HashMap::new();
+        let mut corrupt = HashMap::new();
         let mut rejected = Vec::new();
-        for user in dataset.users()? {
+        for (id, user) in dataset.records()? {
             match user {
                 Ok(stats) => {
                     users.insert(stats.user_id.clone(), stats);
                 }
                 Err(e @ Error::Io { .. }) => return Err(e),
-                Err(e) => rejected.push(e.to_string()),
+                Err(e) => {
+                    if let Some(id) = id {
+                        corrupt.insert(id, e.to_string());
+                    }
+                    rejected.push(e.to_string());
+                }
             }
         }
         Ok(JsonlStore {
             users,
+            corrupt,
             root: dataset.root().to_path_buf(),
             rejected,
         })

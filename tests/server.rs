@@ -383,51 +383,157 @@ async fn card_route_with_the_jsonl_store() {
     exercise_card_route(jsonl_store().await).await;
 }
 
-#[tokio::test]
-async fn card_route_with_the_postgres_store() {
-    // Our own schema, dropped afterwards, so parallel runs never meet.
-    let schema = format!(
-        "cardfarm_test_{}_{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos()
-    );
-    let admin_url = "postgres://postgres@127.0.0.1:5432/postgres";
-    let (admin, connection) = tokio_postgres::connect(admin_url, tokio_postgres::NoTls)
+const PG_ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
+
+async fn pg_admin() -> tokio_postgres::Client {
+    let (admin, connection) = tokio_postgres::connect(PG_ADMIN_URL, tokio_postgres::NoTls)
         .await
         .expect("PostgreSQL runs on 127.0.0.1:5432");
     tokio::spawn(connection);
     admin
-        .batch_execute(&format!("CREATE SCHEMA {schema}"))
-        .await
-        .unwrap();
+}
 
-    let url = format!("{admin_url}?options=-c%20search_path%3D{schema}");
-    let store = Store::postgres(&url).unwrap();
-    let Store::Postgres(pool) = &store else {
-        unreachable!()
-    };
+/// A schema of our own on the loopback PostgreSQL, so parallel runs never meet; dropped when
+/// the guard drops, also when an assertion failed.
+struct PgSchema {
+    name: String,
+}
+
+impl PgSchema {
+    /// The schema, with the stats table, and a store that reads it.
+    async fn create() -> (PgSchema, Store) {
+        static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let name = format!(
+            "cardfarm_test_{}_{}_{}",
+            std::process::id(),
+            N.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos()
+        );
+        pg_admin()
+            .await
+            .batch_execute(&format!("CREATE SCHEMA {name}"))
+            .await
+            .unwrap();
+        let schema = PgSchema { name };
+        let url = format!("{PG_ADMIN_URL}?options=-c%20search_path%3D{}", schema.name);
+        let store = Store::postgres(&url).unwrap();
+        let Store::Postgres(pool) = &store else {
+            unreachable!()
+        };
+        Store::put_postgres(pool, &[]).await.unwrap();
+        (schema, store)
+    }
+}
+
+impl Drop for PgSchema {
+    fn drop(&mut self) {
+        // Drop cannot await, and may run while a runtime unwinds: use a thread of our own.
+        let drop = format!("DROP SCHEMA IF EXISTS {} CASCADE", self.name);
+        let dropped = std::thread::spawn(move || {
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap()
+                .block_on(async { pg_admin().await.batch_execute(&drop).await })
+        })
+        .join();
+        if !matches!(dropped, Ok(Ok(()))) {
+            eprintln!("could not drop schema {}: {dropped:?}", self.name);
+        }
+    }
+}
+
+fn pg_pool(store: &Store) -> &deadpool_postgres::Pool {
+    match store {
+        Store::Postgres(pool) => pool,
+        Store::Jsonl(_) => unreachable!(),
+    }
+}
+
+#[tokio::test]
+async fn card_route_with_the_postgres_store() {
+    let (schema, store) = PgSchema::create().await;
     let dataset = cardfarm::dataset::Dataset::open(&repo().join("data/sample.jsonl")).unwrap();
     let users: Vec<Stats> = dataset.users().unwrap().map(Result::unwrap).collect();
-    Store::put_postgres(pool, &users).await.unwrap();
-    let count: i64 = admin
+    Store::put_postgres(pg_pool(&store), &users).await.unwrap();
+    let count: i64 = pg_admin()
+        .await
         .query_one(
-            &format!("SELECT count(*) FROM {schema}.cardfarm_stats"),
+            &format!("SELECT count(*) FROM {}.cardfarm_stats", schema.name),
             &[],
         )
         .await
         .unwrap()
         .get(0);
     assert_eq!(count as usize, users.len());
+    exercise_card_route(store).await;
+}
 
-    let result = tokio::spawn(exercise_card_route(store.clone())).await;
-    admin
-        .batch_execute(&format!("DROP SCHEMA {schema} CASCADE"))
+/// Invalid stats, as a record would hold them after a bad import.
+fn invalid_record(user_id: &str) -> String {
+    let mut value: serde_json::Value = serde_json::from_str(&typical_json()).unwrap();
+    value["user_id"] = user_id.into();
+    value["minutes_listened"] = (-5).into();
+    value.to_string()
+}
+
+/// A corrupt record is our fault: a generic 500, the cause only in the log.
+async fn assert_corrupt_record_is_500(store: Store) {
+    let s = state(store, Config::default());
+    let a = get(&s, "/v1/cards/broken/minutes.png").await;
+    assert_json_error(&a, StatusCode::INTERNAL_SERVER_ERROR, "corrupt record");
+    assert_eq!(a.json(), serde_json::json!({ "error": "internal error" }));
+}
+
+#[tokio::test]
+async fn a_corrupt_postgres_row_is_a_generic_500() {
+    let (schema, store) = PgSchema::create().await;
+    pg_admin()
+        .await
+        .execute(
+            &format!(
+                "INSERT INTO {}.cardfarm_stats (user_id, year, stats) VALUES ('broken', 2026, $1::text::jsonb)",
+                schema.name
+            ),
+            &[&invalid_record("broken")],
+        )
         .await
         .unwrap();
-    result.expect("the card route works with PostgreSQL");
+    assert_corrupt_record_is_500(store).await;
+}
+
+#[tokio::test]
+async fn a_corrupt_jsonl_record_is_a_generic_500() {
+    let dir = TempDir::new("corrupt");
+    let path = dir.0.join("users.jsonl");
+    std::fs::write(&path, invalid_record("broken") + "\n").unwrap();
+    let store = Store::open(path.to_str().unwrap()).await.unwrap();
+    assert_corrupt_record_is_500(store).await;
+}
+
+/// A folder under the system's temp dir, removed when dropped.
+struct TempDir(std::path::PathBuf);
+
+impl TempDir {
+    fn new(what: &str) -> TempDir {
+        static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "cardfarm-test-{what}-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 #[tokio::test]

@@ -83,6 +83,8 @@ impl From<cardfarm_error::Error> for ApiError {
             }
             UnknownUser { user_id, .. } => ApiError::not_found(format!("unknown user `{user_id}`")),
             UnknownTemplate { .. } | UnknownFormat { .. } => ApiError::not_found(e.to_string()),
+            // Our data is bad: log which record and why, tell the client nothing about it.
+            CorruptRecord { .. } => ApiError::internal(e),
             Store(_) | Io { .. } => {
                 tracing::error!(cause = %e, "stats store unavailable");
                 ApiError {
