@@ -112,7 +112,13 @@ pub fn app(state: Arc<State>) -> Router {
     let config = &state.config;
     Router::new()
         .route("/v1/templates", get(templates))
-        .route("/v1/render/{template}", post(render_posted))
+        .route(
+            "/v1/render/{template}",
+            post(render_posted).route_layer(middleware::from_fn_with_state(
+                state.clone(),
+                require_api_key,
+            )),
+        )
         .route("/v1/cards/{user_id}/{file}", get(render_stored))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
@@ -128,15 +134,43 @@ pub fn app(state: Arc<State>) -> Router {
         .layer(DefaultBodyLimit::max(config.max_body))
         .layer(RequestBodyTimeoutLayer::new(config.body_timeout))
         .layer(middleware::from_fn_with_state(state.clone(), deadline))
-        .layer(middleware::from_fn_with_state(state.clone(), count_requests))
-        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
-            let id = req
-                .headers()
-                .get("x-request-id")
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("-");
-            tracing::info_span!("request", method = %req.method(), uri = %req.uri(), request_id = %id)
-        }))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            count_requests,
+        ))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|req: &Request| {
+                    let id = req
+                        .headers()
+                        .get("x-request-id")
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("-");
+                    let route = req
+                        .extensions()
+                        .get::<MatchedPath>()
+                        .map(MatchedPath::as_str);
+                    // The path, never the query: a share link's `sig` must not reach the logs.
+                    tracing::info_span!(
+                        "request",
+                        method = %req.method(),
+                        path = %req.uri().path(),
+                        route = %route.unwrap_or("unmatched"),
+                        request_id = %id,
+                    )
+                })
+                .on_response(
+                    |response: &Response, latency: Duration, _: &tracing::Span| {
+                        tracing::info!(
+                            status = response.status().as_u16(),
+                            latency_ms = latency.as_secs_f64() * 1e3,
+                            "response"
+                        );
+                    },
+                )
+                // One line per response is enough; internal errors log their cause themselves.
+                .on_failure(()),
+        )
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state)
@@ -177,6 +211,38 @@ async fn deadline(
         }
         .into_response(),
     }
+}
+
+/// `Authorization: Bearer <api-key>` on the render route when a key is configured. A route
+/// layer, so it runs before the handler reads the body: a client without the key cannot make
+/// the server buffer a megabyte first.
+async fn require_api_key(
+    AxumState(state): AxumState<Arc<State>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if let Some(key) = &state.config.api_key {
+        let given = request
+            .headers()
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().split_once(' '))
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .map(|(_, token)| token.trim());
+        // Compare digests, so the time taken says nothing about how much of the key matched.
+        let ok =
+            given.is_some_and(|g| Sha256::digest(g.as_bytes()) == Sha256::digest(key.as_bytes()));
+        if !ok {
+            let mut response = ApiError::new(StatusCode::UNAUTHORIZED, "missing or wrong API key")
+                .detail(serde_json::json!({ "expected": "Authorization: Bearer <api-key>" }))
+                .into_response();
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            return response;
+        }
+    }
+    next.run(request).await
 }
 
 async fn count_requests(
@@ -273,19 +339,6 @@ async fn render_posted(
 ) -> Result<Response, ApiError> {
     let Path(template) = template?;
     let query = Params::parse(&uri)?;
-    if let Some(key) = &state.config.api_key {
-        let given = headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "));
-        let ok =
-            given.is_some_and(|g| Sha256::digest(g.as_bytes()) == Sha256::digest(key.as_bytes()));
-        if !ok {
-            let mut e = ApiError::new(StatusCode::UNAUTHORIZED, "missing or wrong API key");
-            e.detail = Some(serde_json::json!({ "expected": "Authorization: Bearer <api-key>" }));
-            return Err(e);
-        }
-    }
     let body = body.map_err(|e| body_error(&e, &state.config))?;
     let format = query.format.unwrap_or_else(|| "story".into());
     state.renderer.templates().get(&template, &format)?;

@@ -794,3 +794,89 @@ async fn posted_and_stored_cards_of_the_same_stats_are_not_mixed_up() {
         assert!(metrics.contains(needle), "{needle} missing from\n{metrics}");
     }
 }
+
+#[tokio::test]
+async fn api_key_is_checked_before_the_body_is_read() {
+    let s = state(
+        jsonl_store().await,
+        Config {
+            // Were the body read first, this request would end in 408, not 401.
+            body_timeout: std::time::Duration::from_millis(100),
+            ..secured()
+        },
+    );
+    let never = futures::stream::pending::<Result<axum::body::Bytes, std::io::Error>>();
+    let a = call(
+        &s,
+        post("/v1/render/minutes", Body::from_stream(never), None),
+    )
+    .await;
+    assert_json_error(&a, StatusCode::UNAUTHORIZED, "no key, endless body");
+    assert_eq!(a.headers[header::WWW_AUTHENTICATE], "Bearer");
+
+    // The scheme is case-insensitive.
+    let mut request = post("/v1/render/minutes", typical_json(), None);
+    request.headers_mut().insert(
+        header::AUTHORIZATION,
+        format!("bearer {API_KEY}").parse().unwrap(),
+    );
+    assert_eq!(call(&s, request).await.status, StatusCode::OK);
+}
+
+/// Collects what the server logs, for one test.
+#[derive(Clone, Default)]
+struct Logs(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Logs {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn one_log_line_per_response_and_never_the_signature() {
+    // Global, because tracing caches per call site whether anyone listens, across threads; the
+    // other tests' lines land here too, so ours are picked out by request id.
+    static LOGS: OnceLock<Logs> = OnceLock::new();
+    let logs = LOGS.get_or_init(|| {
+        let logs = Logs::default();
+        let writer = logs.clone();
+        tracing_subscriber::fmt()
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .with_max_level(tracing::Level::INFO)
+            .init();
+        logs
+    });
+
+    let s = state(jsonl_store().await, secured());
+    let link = sign::sign(
+        SIGNING_KEY,
+        "/v1/cards/demo/minutes.png?format=story&exp=4102444800",
+    );
+    let sig = link.split("sig=").nth(1).unwrap().to_string();
+    let a = get(&s, &link).await;
+    assert_eq!(a.status, StatusCode::OK);
+    let id = a.headers["x-request-id"].to_str().unwrap().to_string();
+
+    let text = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains(&id) && l.contains("response"))
+        .collect();
+    assert_eq!(lines.len(), 1, "logs: {text}");
+    for needle in [
+        " INFO ",
+        "status=200",
+        "latency_ms=",
+        "path=/v1/cards/demo/minutes.png ",
+        "route=/v1/cards/{user_id}/{file} ",
+    ] {
+        assert!(lines[0].contains(needle), "{needle} not in {}", lines[0]);
+    }
+    assert!(!text.contains(&sig), "the signature was logged:\n{text}");
+}
