@@ -24,8 +24,10 @@
 //! selects a schema.
 
 use std::collections::HashMap;
+use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
 use crate::dataset::Dataset;
 use crate::error::{Error, Result};
@@ -38,6 +40,16 @@ pub const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS cardfarm_stats (
     stats jsonb NOT NULL,
     PRIMARY KEY (user_id, year)
 )";
+
+/// How long to wait for PostgreSQL, so that a dead or wedged database answers "unavailable"
+/// within seconds instead of holding requests: the TCP connect (unless the URL sets
+/// `connect_timeout`), the whole new connection including its startup handshake, a free pooled
+/// connection, the check of a reused one, and one query.
+const PG_CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
+const PG_CREATE_TIMEOUT: Duration = Duration::from_secs(3);
+const PG_WAIT_TIMEOUT: Duration = Duration::from_secs(3);
+const PG_RECYCLE_TIMEOUT: Duration = Duration::from_secs(2);
+const PG_QUERY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// A source of users' stats, by id.
 #[derive(Clone)]
@@ -71,9 +83,12 @@ impl Store {
 
     /// A pool over a PostgreSQL URL. Connections open lazily, on first use.
     pub fn postgres(url: &str) -> Result<Store> {
-        let config: tokio_postgres::Config = url
+        let mut config: tokio_postgres::Config = url
             .parse()
             .map_err(|e| Error::Store(format!("invalid PostgreSQL URL: {e}")))?;
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(PG_CONNECT_TIMEOUT);
+        }
         let manager = deadpool_postgres::Manager::from_config(
             config,
             tokio_postgres::NoTls,
@@ -83,7 +98,9 @@ impl Store {
         );
         let pool = deadpool_postgres::Pool::builder(manager)
             .max_size(16)
-            .wait_timeout(Some(std::time::Duration::from_secs(5)))
+            .wait_timeout(Some(PG_WAIT_TIMEOUT))
+            .create_timeout(Some(PG_CREATE_TIMEOUT))
+            .recycle_timeout(Some(PG_RECYCLE_TIMEOUT))
             .runtime(deadpool_postgres::Runtime::Tokio1)
             .build()
             .map_err(|e| Error::Store(e.to_string()))?;
@@ -106,13 +123,11 @@ impl Store {
             },
             Store::Postgres(pool) => {
                 let client = pool.get().await.map_err(|e| Error::Store(e.to_string()))?;
-                let row = client
-                    .query_opt(
-                        "SELECT stats::text FROM cardfarm_stats WHERE user_id = $1 ORDER BY year DESC LIMIT 1",
-                        &[&user_id],
-                    )
-                    .await
-                    .map_err(|e| Error::Store(e.to_string()))?;
+                let row = within(client.query_opt(
+                    "SELECT stats::text FROM cardfarm_stats WHERE user_id = $1 ORDER BY year DESC LIMIT 1",
+                    &[&user_id],
+                ))
+                .await?;
                 let Some(row) = row else { return Ok(None) };
                 let json: String = row.get(0);
                 let stats = Stats::from_json(&json, &format!("cardfarm_stats row for {user_id}"))
@@ -131,10 +146,7 @@ impl Store {
             Store::Jsonl(_) => Ok(()),
             Store::Postgres(pool) => {
                 let client = pool.get().await.map_err(|e| Error::Store(e.to_string()))?;
-                client
-                    .simple_query("SELECT 1")
-                    .await
-                    .map_err(|e| Error::Store(e.to_string()))?;
+                within(client.simple_query("SELECT 1")).await?;
                 Ok(())
             }
         }
@@ -162,6 +174,17 @@ impl Store {
                 .map_err(|e| Error::Store(e.to_string()))?;
         }
         Ok(())
+    }
+}
+
+/// A query's result, or a store error once it has taken [`PG_QUERY_TIMEOUT`].
+async fn within<T>(query: impl Future<Output = Result<T, tokio_postgres::Error>>) -> Result<T> {
+    match tokio::time::timeout(PG_QUERY_TIMEOUT, query).await {
+        Ok(result) => result.map_err(|e| Error::Store(e.to_string())),
+        Err(_) => Err(Error::Store(format!(
+            "no answer within {} s",
+            PG_QUERY_TIMEOUT.as_secs()
+        ))),
     }
 }
 

@@ -550,6 +550,31 @@ async fn unreachable_postgres_is_503_not_a_crash() {
     );
 }
 
+#[tokio::test]
+async fn a_silent_postgres_is_a_prompt_503() {
+    // Accepts connections (the kernel does, from the backlog) and never says a word: the
+    // startup handshake waits forever unless the pool gives up.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = silent.local_addr().unwrap().port();
+    let store = Store::postgres(&format!("postgres://postgres@127.0.0.1:{port}/test")).unwrap();
+    // A request deadline far away, so only the store's own timeouts can answer.
+    let s = state(
+        store,
+        Config {
+            timeout: std::time::Duration::from_secs(3600),
+            ..Config::default()
+        },
+    );
+    for uri in ["/v1/cards/demo/minutes.png", "/readyz"] {
+        let a = tokio::time::timeout(std::time::Duration::from_secs(60), get(&s, uri))
+            .await
+            .unwrap_or_else(|_| panic!("{uri} hung on a silent database"));
+        assert_json_error(&a, StatusCode::SERVICE_UNAVAILABLE, uri);
+        assert!(a.headers.contains_key(header::RETRY_AFTER), "{uri}");
+    }
+    drop(silent);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn overload_answers_503_at_once() {
     let s = state(
