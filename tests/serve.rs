@@ -123,3 +123,62 @@ fn sign_url_prints_a_link_the_server_accepts() {
         Ok(())
     );
 }
+
+#[test]
+fn empty_keys_are_refused_before_serving() {
+    let port = free_port().to_string();
+    let addr = format!("127.0.0.1:{port}");
+    let cases: Vec<(Vec<&str>, Vec<(&str, &str)>, &str)> = vec![
+        (
+            vec!["serve", "--addr", &addr],
+            vec![("CARDFARM_API_KEY", "")],
+            "CARDFARM_API_KEY",
+        ),
+        (
+            vec!["serve", "--addr", &addr, "--api-key", " "],
+            vec![],
+            "--api-key",
+        ),
+        (
+            vec!["serve", "--addr", &addr],
+            vec![("CARDFARM_SIGNING_KEY", " \t")],
+            "CARDFARM_SIGNING_KEY",
+        ),
+        (
+            vec![
+                "sign-url",
+                "--signing-key",
+                "",
+                "/v1/cards/demo/minutes.png",
+            ],
+            vec![],
+            "--signing-key",
+        ),
+        (
+            vec!["sign-url", "/v1/cards/demo/minutes.png"],
+            vec![("CARDFARM_SIGNING_KEY", "")],
+            "CARDFARM_SIGNING_KEY",
+        ),
+    ];
+    for (args, env, needle) in cases {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_cardfarm"));
+        command
+            .args(&args)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .env_remove("CARDFARM_SIGNING_KEY")
+            .env_remove("CARDFARM_API_KEY")
+            .env_remove("CARDFARM_DATA");
+        for (k, v) in &env {
+            command.env(k, v);
+        }
+        let out = command.output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?} {env:?}: {stderr}");
+        assert!(
+            stderr.starts_with("error: ") && stderr.contains(needle) && stderr.contains("empty"),
+            "{args:?} {env:?}: {stderr}"
+        );
+        assert!(stderr.contains("\nhint: "), "{args:?} {env:?}: {stderr}");
+        assert!(out.stdout.is_empty(), "{args:?}: nothing printed or signed");
+    }
+}
