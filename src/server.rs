@@ -14,6 +14,7 @@
 
 pub mod cache;
 pub mod error;
+mod listener;
 pub mod metrics;
 mod openapi;
 pub mod pool;
@@ -65,6 +66,15 @@ pub struct Config {
     pub timeout: Duration,
     /// How long a client may take to send its body. Default: 10 s.
     pub body_timeout: Duration,
+    /// How long a connection may take to send a request's headers, and stay idle between
+    /// requests. Default: 10 s.
+    pub header_timeout: Duration,
+    /// Connections open at once; past that, new ones wait in the kernel's backlog.
+    /// Default: 1024.
+    pub max_connections: usize,
+    /// After the shutdown signal, how long in-flight requests may take before their
+    /// connections are cut. Default: 30 s.
+    pub shutdown_timeout: Duration,
 }
 
 impl Default for Config {
@@ -80,6 +90,9 @@ impl Default for Config {
             max_body: 1 << 20,
             timeout: Duration::from_secs(30),
             body_timeout: Duration::from_secs(10),
+            header_timeout: Duration::from_secs(10),
+            max_connections: 1024,
+            shutdown_timeout: Duration::from_secs(30),
         }
     }
 }
@@ -176,17 +189,27 @@ pub fn app(state: Arc<State>) -> Router {
         .with_state(state)
 }
 
-/// Binds and serves until `shutdown` resolves; then stops accepting, lets in-flight requests
-/// (and their renders) finish, and returns.
+/// Binds [`Config::addr`] and serves until `shutdown` resolves; then stops accepting, lets
+/// in-flight requests (and their renders) finish, and returns. See [`serve_on`].
 pub async fn serve(
     state: Arc<State>,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(state.config.addr).await?;
+    serve_on(listener, state, shutdown).await
+}
+
+/// [`serve`] on a listener already bound (tests bind port 0): header read timeout, connection
+/// cap and bounded graceful shutdown, as the `listener` module describes.
+pub async fn serve_on(
+    listener: tokio::net::TcpListener,
+    state: Arc<State>,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     tracing::info!(addr = %listener.local_addr()?, "listening");
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    let config = state.config.clone();
+    let metrics = state.metrics.clone();
+    listener::run(listener, app(state), &config, metrics, shutdown).await
 }
 
 /// The whole-request deadline, answered like any other error (JSON, `Retry-After`) and inside
