@@ -273,12 +273,14 @@ async fn posted_render_errors_have_the_right_status_and_a_json_body() {
     assert_eq!(a.json()["detail"]["field"], "minutes_listened");
 }
 
-/// The GET route against any store: signatures, expiry, unknown users, path tricks.
+/// The GET route against any store: ETag and 304, signatures, expiry, unknown users, path
+/// tricks.
 async fn exercise_card_route(store: Store) {
     let s = state(store, secured());
     let signed = |path: &str| sign::sign(SIGNING_KEY, path);
 
-    let a = get(&s, &signed("/v1/cards/demo/top-artists.png?format=story")).await;
+    let link = signed("/v1/cards/demo/top-artists.png?format=story");
+    let a = get(&s, &link).await;
     assert_eq!(
         a.status,
         StatusCode::OK,
@@ -290,6 +292,18 @@ async fn exercise_card_route(store: Store) {
         .to_str()
         .unwrap()
         .contains("public"));
+    let etag = a.headers[header::ETAG].clone();
+    let revalidated = call(
+        &s,
+        Request::get(&link)
+            .header(header::IF_NONE_MATCH, etag.clone())
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(revalidated.status, StatusCode::NOT_MODIFIED);
+    assert!(revalidated.body.is_empty());
+    assert_eq!(revalidated.headers[header::ETAG], etag);
     let b = get(&s, &signed("/v1/cards/demo/summary.png?format=square")).await;
     assert_eq!(png_size(&b.body), (1080, 1080));
 
@@ -383,6 +397,45 @@ async fn card_route_with_the_jsonl_store() {
     exercise_card_route(jsonl_store().await).await;
 }
 
+/// The ETag of demo's minutes card, from a fresh server over `store`.
+async fn demo_etag(store: Store) -> String {
+    let a = get(
+        &state(store, Config::default()),
+        "/v1/cards/demo/minutes.png",
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::OK);
+    a.headers[header::ETAG].to_str().unwrap().to_string()
+}
+
+fn demo_stats() -> Stats {
+    cardfarm::dataset::Dataset::open(&repo().join("data/sample.jsonl"))
+        .unwrap()
+        .find("demo")
+        .unwrap()
+}
+
+#[tokio::test]
+async fn jsonl_etag_changes_when_the_stats_change() {
+    let dir = TempDir::new("etag");
+    let mut demo = demo_stats();
+    let write = |name: &str, stats: &Stats| {
+        let path = dir.0.join(name);
+        std::fs::write(&path, serde_json::to_string(stats).unwrap() + "\n").unwrap();
+        path.to_str().unwrap().to_string()
+    };
+    let (before, same) = (write("before.jsonl", &demo), write("same.jsonl", &demo));
+    demo.minutes_listened.0 += 1;
+    let after = write("after.jsonl", &demo);
+    let before = demo_etag(Store::open(&before).await.unwrap()).await;
+    assert_eq!(
+        before,
+        demo_etag(Store::open(&same).await.unwrap()).await,
+        "same stats, same root: same ETag"
+    );
+    assert_ne!(before, demo_etag(Store::open(&after).await.unwrap()).await);
+}
+
 const PG_ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
 
 async fn pg_admin() -> tokio_postgres::Client {
@@ -470,6 +523,20 @@ async fn card_route_with_the_postgres_store() {
         .get(0);
     assert_eq!(count as usize, users.len());
     exercise_card_route(store).await;
+}
+
+#[tokio::test]
+async fn postgres_etag_changes_when_the_stats_change() {
+    let (_schema, store) = PgSchema::create().await;
+    let mut demo = demo_stats();
+    Store::put_postgres(pg_pool(&store), std::slice::from_ref(&demo))
+        .await
+        .unwrap();
+    let before = demo_etag(store.clone()).await;
+    assert_eq!(before, demo_etag(store.clone()).await, "stable");
+    demo.minutes_listened.0 += 1;
+    Store::put_postgres(pg_pool(&store), &[demo]).await.unwrap();
+    assert_ne!(before, demo_etag(store).await);
 }
 
 /// Invalid stats, as a record would hold them after a bad import.
@@ -575,7 +642,7 @@ async fn a_silent_postgres_is_a_prompt_503() {
     drop(silent);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test]
 async fn overload_answers_503_at_once() {
     let s = state(
         jsonl_store().await,
@@ -585,42 +652,18 @@ async fn overload_answers_503_at_once() {
             ..Config::default()
         },
     );
-    // Different users, so no answer comes from the cache.
-    let users = [
-        "demo", "u0007", "u0001", "u0002", "u0003", "u0004", "u0005", "u0006",
-    ];
-    let requests = users.iter().map(|u| {
-        let s = s.clone();
-        let uri = format!("/v1/cards/{u}/summary.png");
-        tokio::spawn(async move { get(&s, &uri).await })
-    });
-    let answers: Vec<Answer> = futures_join(requests).await;
-    let ok = answers
-        .iter()
-        .filter(|a| a.status == StatusCode::OK)
-        .count();
-    let busy: Vec<&Answer> = answers
-        .iter()
-        .filter(|a| a.status == StatusCode::SERVICE_UNAVAILABLE)
-        .collect();
-    assert!(ok >= 1, "someone was served");
-    assert!(
-        !busy.is_empty(),
-        "with one thread and no queue, a burst of 8 must see 503s"
+    // The only render thread is busy and nothing may wait: refused at once.
+    let held = hold_render_thread(&s).await;
+    let busy = get(&s, "/v1/cards/demo/summary.png").await;
+    assert_json_error(&busy, StatusCode::SERVICE_UNAVAILABLE, "overload");
+    assert_eq!(busy.headers[header::RETRY_AFTER], "1");
+    assert!(busy.error().contains("overloaded"));
+    // Free again, served again.
+    held.release().await;
+    assert_eq!(
+        get(&s, "/v1/cards/demo/summary.png").await.status,
+        StatusCode::OK
     );
-    assert_eq!(ok + busy.len(), answers.len(), "only 200 and 503");
-    for a in busy {
-        assert_eq!(a.headers[header::RETRY_AFTER], "1");
-        assert!(a.error().contains("overloaded"));
-    }
-}
-
-async fn futures_join<T>(handles: impl Iterator<Item = tokio::task::JoinHandle<T>>) -> Vec<T> {
-    let mut out = Vec::new();
-    for h in handles.collect::<Vec<_>>() {
-        out.push(h.await.unwrap());
-    }
-    out
 }
 
 #[tokio::test]
@@ -660,14 +703,23 @@ async fn health_metrics_and_openapi() {
 /// Occupies one render thread until dropped: the render closure blocks on a channel, so tests
 /// that need a busy pool do not depend on how fast a real render is.
 struct Held {
-    _release: std::sync::mpsc::Sender<()>,
+    release: std::sync::mpsc::Sender<()>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Held {
+    /// Lets the blocker finish, and waits until the pool has its thread back.
+    async fn release(self) {
+        drop(self.release);
+        self.task.await.unwrap();
+    }
 }
 
 async fn hold_render_thread(s: &Arc<State>) -> Held {
     let (started, started_rx) = tokio::sync::oneshot::channel();
     let (release, release_rx) = std::sync::mpsc::channel::<()>();
     let s = s.clone();
-    tokio::spawn(async move {
+    let task = tokio::spawn(async move {
         let _ = s
             .pool
             .run(&s.metrics, move || {
@@ -677,7 +729,7 @@ async fn hold_render_thread(s: &Arc<State>) -> Held {
             .await;
     });
     started_rx.await.expect("the pool ran the blocker");
-    Held { _release: release }
+    Held { release, task }
 }
 
 fn assert_json_error(a: &Answer, status: StatusCode, what: &str) {
