@@ -344,9 +344,10 @@ struct FormatQuery {
     responses(
         (status = 200, description = "the card", content_type = "image/png"),
         (status = 304, description = "unchanged (If-None-Match)"),
-        (status = 400, description = "malformed JSON", body = openapi::ErrorBody),
-        (status = 401, description = "missing or wrong API key", body = openapi::ErrorBody),
+        (status = 400, description = "malformed JSON, path or query", body = openapi::ErrorBody),
+        (status = 401, description = "missing or wrong API key (WWW-Authenticate: Bearer)", body = openapi::ErrorBody),
         (status = 404, description = "unknown template or format", body = openapi::ErrorBody),
+        (status = 408, description = "body not sent in time", body = openapi::ErrorBody),
         (status = 413, description = "body too large", body = openapi::ErrorBody),
         (status = 422, description = "invalid stats", body = openapi::ErrorBody),
         (status = 503, description = "overloaded; see Retry-After", body = openapi::ErrorBody),
@@ -408,9 +409,10 @@ struct CardQuery {
     responses(
         (status = 200, description = "the card", content_type = "image/png"),
         (status = 304, description = "unchanged (If-None-Match)"),
-        (status = 400, description = "malformed path", body = openapi::ErrorBody),
+        (status = 400, description = "malformed path or query", body = openapi::ErrorBody),
         (status = 403, description = "missing, wrong or expired signature", body = openapi::ErrorBody),
         (status = 404, description = "unknown user, template or format", body = openapi::ErrorBody),
+        (status = 500, description = "internal error, such as a corrupt stored record", body = openapi::ErrorBody),
         (status = 503, description = "overloaded or store unavailable; see Retry-After", body = openapi::ErrorBody),
     )
 )]

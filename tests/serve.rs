@@ -195,7 +195,9 @@ fn sign_url_prints_a_link_the_server_accepts() {
 fn empty_keys_are_refused_before_serving() {
     let port = free_port().to_string();
     let addr = format!("127.0.0.1:{port}");
-    let cases: Vec<(Vec<&str>, Vec<(&str, &str)>, &str)> = vec![
+    // Arguments, environment, what the error names.
+    type Case<'a> = (Vec<&'a str>, Vec<(&'a str, &'a str)>, &'a str);
+    let cases: Vec<Case> = vec![
         (
             vec!["serve", "--addr", &addr],
             vec![("CARDFARM_API_KEY", "")],
