@@ -3,7 +3,9 @@
 //! [`app`] builds the router from a [`State`], apart from any socket, so tests drive it with
 //! `oneshot`. Rendering runs on the bounded [`pool::RenderPool`]; cards are cached by strong
 //! ETag in a byte-bounded LRU; share links can be required to carry an HMAC signature
-//! ([`sign`]); every error is JSON with its status ([`error::ApiError`]).
+//! ([`sign`]); every error is JSON with its status ([`error::ApiError`]). [`serve`] runs the
+//! router behind its own accept loop (`listener`), which bounds slow clients, open
+//! connections and shutdown.
 //!
 //! | route | what |
 //! |---|---|
