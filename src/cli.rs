@@ -112,13 +112,25 @@ pub fn resolve(flag: Option<PathBuf>, default: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(default)
 }
 
+/// A flag or setting that cannot work, with what to do instead.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct Usage {
+    pub message: String,
+    pub hint: String,
+}
+
 /// Prints an error with its causes and, where one helps, a hint.
 pub fn report(e: &anyhow::Error) {
     eprintln!("error: {e}");
     for cause in e.chain().skip(1) {
         eprintln!("  caused by: {cause}");
     }
-    if let Some(hint) = e.downcast_ref::<cardfarm::Error>().and_then(hint) {
+    let hint = match e.downcast_ref::<Usage>() {
+        Some(usage) => Some(usage.hint.clone()),
+        None => e.downcast_ref::<cardfarm::Error>().and_then(hint),
+    };
+    if let Some(hint) = hint {
         eprintln!("hint: {hint}");
     }
 }

@@ -18,6 +18,14 @@ pub struct Record {
     pub value: Result<serde_json::Value>,
 }
 
+impl Record {
+    /// The line's `user_id` when it is JSON that has one, so a store can tell "no such user"
+    /// from "that user's record is broken".
+    pub fn user_id(&self) -> Option<&str> {
+        self.value.as_ref().ok()?.get("user_id")?.as_str()
+    }
+}
+
 /// A JSON Lines file of stats.
 #[derive(Debug, Clone)]
 pub struct Dataset {

@@ -62,6 +62,10 @@ pub enum Error {
     #[error("PNG encoding failed: {0}")]
     Encode(String),
 
+    /// A stored record does not hold valid stats: the store's data is bad, not the request.
+    #[error("stored stats of `{user_id}` are corrupt: {message}")]
+    CorruptRecord { user_id: String, message: String },
+
     /// The stats store (the database) failed or is out of reach.
     #[error("stats store: {0}")]
     Store(String),

@@ -3,7 +3,9 @@
 //! [`app`] builds the router from a [`State`], apart from any socket, so tests drive it with
 //! `oneshot`. Rendering runs on the bounded [`pool::RenderPool`]; cards are cached by strong
 //! ETag in a byte-bounded LRU; share links can be required to carry an HMAC signature
-//! ([`sign`]); every error is JSON with its status ([`error::ApiError`]).
+//! ([`sign`]); every error is JSON with its status ([`error::ApiError`]). [`serve`] runs the
+//! router behind its own accept loop (`listener`), which bounds slow clients, open
+//! connections and shutdown.
 //!
 //! | route | what |
 //! |---|---|
@@ -14,6 +16,7 @@
 
 pub mod cache;
 pub mod error;
+mod listener;
 pub mod metrics;
 mod openapi;
 pub mod pool;
@@ -21,19 +24,19 @@ pub mod sign;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, PathRejection};
 use axum::extract::{DefaultBodyLimit, MatchedPath, Path, Query, Request, State as AxumState};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
+use tower_http::timeout::RequestBodyTimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::model::Stats;
@@ -65,6 +68,15 @@ pub struct Config {
     pub timeout: Duration,
     /// How long a client may take to send its body. Default: 10 s.
     pub body_timeout: Duration,
+    /// How long a connection may take to send a request's headers, and stay idle between
+    /// requests. Default: 10 s.
+    pub header_timeout: Duration,
+    /// Connections open at once; past that, new ones wait in the kernel's backlog.
+    /// Default: 1024.
+    pub max_connections: usize,
+    /// After the shutdown signal, how long in-flight requests may take before their
+    /// connections are cut. Default: 30 s.
+    pub shutdown_timeout: Duration,
 }
 
 impl Default for Config {
@@ -80,6 +92,9 @@ impl Default for Config {
             max_body: 1 << 20,
             timeout: Duration::from_secs(30),
             body_timeout: Duration::from_secs(10),
+            header_timeout: Duration::from_secs(10),
+            max_connections: 1024,
+            shutdown_timeout: Duration::from_secs(30),
         }
     }
 }
@@ -112,44 +127,147 @@ pub fn app(state: Arc<State>) -> Router {
     let config = &state.config;
     Router::new()
         .route("/v1/templates", get(templates))
-        .route("/v1/render/{template}", post(render_posted))
+        .route(
+            "/v1/render/{template}",
+            post(render_posted).route_layer(middleware::from_fn_with_state(
+                state.clone(),
+                require_api_key,
+            )),
+        )
         .route("/v1/cards/{user_id}/{file}", get(render_stored))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
         .route("/metrics", get(metrics))
         .route("/openapi.json", get(|| async { Json(openapi::document()) }))
         .fallback(|| async { ApiError::not_found("no such route") })
+        .method_not_allowed_fallback(|method: Method| async move {
+            ApiError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                format!("method {method} not allowed here; see the Allow header"),
+            )
+        })
         .layer(DefaultBodyLimit::max(config.max_body))
         .layer(RequestBodyTimeoutLayer::new(config.body_timeout))
-        .layer(middleware::from_fn_with_state(state.clone(), count_requests))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::SERVICE_UNAVAILABLE,
-            config.timeout,
+        .layer(middleware::from_fn_with_state(state.clone(), deadline))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            count_requests,
         ))
-        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
-            let id = req
-                .headers()
-                .get("x-request-id")
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("-");
-            tracing::info_span!("request", method = %req.method(), uri = %req.uri(), request_id = %id)
-        }))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|req: &Request| {
+                    let id = req
+                        .headers()
+                        .get("x-request-id")
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("-");
+                    let route = req
+                        .extensions()
+                        .get::<MatchedPath>()
+                        .map(MatchedPath::as_str);
+                    // The path, never the query: a share link's `sig` must not reach the logs.
+                    tracing::info_span!(
+                        "request",
+                        method = %req.method(),
+                        path = %req.uri().path(),
+                        route = %route.unwrap_or("unmatched"),
+                        request_id = %id,
+                    )
+                })
+                .on_response(
+                    |response: &Response, latency: Duration, _: &tracing::Span| {
+                        tracing::info!(
+                            status = response.status().as_u16(),
+                            latency_ms = latency.as_secs_f64() * 1e3,
+                            "response"
+                        );
+                    },
+                )
+                // One line per response is enough; internal errors log their cause themselves.
+                .on_failure(()),
+        )
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state)
 }
 
-/// Binds and serves until `shutdown` resolves; then stops accepting, lets in-flight requests
-/// (and their renders) finish, and returns.
+/// Binds [`Config::addr`] and serves until `shutdown` resolves; then stops accepting, lets
+/// in-flight requests (and their renders) finish, and returns. See [`serve_on`].
 pub async fn serve(
     state: Arc<State>,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(state.config.addr).await?;
+    serve_on(listener, state, shutdown).await
+}
+
+/// [`serve`] on a listener already bound (tests bind port 0): header read timeout, connection
+/// cap and bounded graceful shutdown, as the `listener` module describes.
+pub async fn serve_on(
+    listener: tokio::net::TcpListener,
+    state: Arc<State>,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     tracing::info!(addr = %listener.local_addr()?, "listening");
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    let config = state.config.clone();
+    let metrics = state.metrics.clone();
+    listener::run(listener, app(state), &config, metrics, shutdown).await
+}
+
+/// The whole-request deadline, answered like any other error (JSON, `Retry-After`) and inside
+/// the request counter, so timeouts show in the metrics.
+async fn deadline(
+    AxumState(state): AxumState<Arc<State>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let limit = state.config.timeout;
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => ApiError {
+            retry_after: Some(1),
+            ..ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                format!(
+                    "no answer within {} s: try again shortly",
+                    limit.as_secs_f32()
+                ),
+            )
+        }
+        .into_response(),
+    }
+}
+
+/// `Authorization: Bearer <api-key>` on the render route when a key is configured. A route
+/// layer, so it runs before the handler reads the body: a client without the key cannot make
+/// the server buffer a megabyte first.
+async fn require_api_key(
+    AxumState(state): AxumState<Arc<State>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if let Some(key) = &state.config.api_key {
+        let given = request
+            .headers()
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().split_once(' '))
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .map(|(_, token)| token.trim());
+        // Compare digests, so the time taken says nothing about how much of the key matched.
+        let ok =
+            given.is_some_and(|g| Sha256::digest(g.as_bytes()) == Sha256::digest(key.as_bytes()));
+        if !ok {
+            let mut response = ApiError::new(StatusCode::UNAUTHORIZED, "missing or wrong API key")
+                .detail(serde_json::json!({ "expected": "Authorization: Bearer <api-key>" }))
+                .into_response();
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            return response;
+        }
+    }
+    next.run(request).await
 }
 
 async fn count_requests(
@@ -212,7 +330,8 @@ async fn templates(AxumState(state): AxumState<Arc<State>>) -> Json<Vec<Template
     )
 }
 
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[derive(Debug, utoipa::IntoParams)]
+#[allow(dead_code)] // Describes the query for /openapi.json; `Params` parses it.
 struct FormatQuery {
     /// `story` (default), `square` or `landscape`, as the template offers.
     format: Option<String>,
@@ -227,9 +346,10 @@ struct FormatQuery {
     responses(
         (status = 200, description = "the card", content_type = "image/png"),
         (status = 304, description = "unchanged (If-None-Match)"),
-        (status = 400, description = "malformed JSON", body = openapi::ErrorBody),
-        (status = 401, description = "missing or wrong API key", body = openapi::ErrorBody),
+        (status = 400, description = "malformed JSON, path or query", body = openapi::ErrorBody),
+        (status = 401, description = "missing or wrong API key (WWW-Authenticate: Bearer)", body = openapi::ErrorBody),
         (status = 404, description = "unknown template or format", body = openapi::ErrorBody),
+        (status = 408, description = "body not sent in time", body = openapi::ErrorBody),
         (status = 413, description = "body too large", body = openapi::ErrorBody),
         (status = 422, description = "invalid stats", body = openapi::ErrorBody),
         (status = 503, description = "overloaded; see Retry-After", body = openapi::ErrorBody),
@@ -238,34 +358,14 @@ struct FormatQuery {
 )]
 async fn render_posted(
     AxumState(state): AxumState<Arc<State>>,
-    Path(template): Path<String>,
-    Query(query): Query<FormatQuery>,
+    template: Result<Path<String>, PathRejection>,
+    uri: Uri,
     headers: HeaderMap,
-    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
-    if let Some(key) = &state.config.api_key {
-        let given = headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "));
-        let ok =
-            given.is_some_and(|g| Sha256::digest(g.as_bytes()) == Sha256::digest(key.as_bytes()));
-        if !ok {
-            let mut e = ApiError::new(StatusCode::UNAUTHORIZED, "missing or wrong API key");
-            e.detail = Some(serde_json::json!({ "expected": "Authorization: Bearer <api-key>" }));
-            return Err(e);
-        }
-    }
-    let body = body.map_err(|e| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                format!("body larger than {} bytes", state.config.max_body),
-            )
-        } else {
-            ApiError::bad_request(e.body_text())
-        }
-    })?;
+    let Path(template) = template?;
+    let query = Params::parse(&uri)?;
+    let body = body.map_err(|e| body_error(&e, &state.config))?;
     let format = query.format.unwrap_or_else(|| "story".into());
     state.renderer.templates().get(&template, &format)?;
     if json_depth(&body) > MAX_JSON_DEPTH {
@@ -279,7 +379,7 @@ async fn render_posted(
     card(
         &state,
         stats,
-        None,
+        Origin::Posted,
         template,
         format,
         &headers,
@@ -288,8 +388,8 @@ async fn render_posted(
     .await
 }
 
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[allow(dead_code)] // `exp` and `sig` are read from the raw query to check the signature.
+#[derive(Debug, utoipa::IntoParams)]
+#[allow(dead_code)] // Describes the query for /openapi.json; `Params` parses it.
 struct CardQuery {
     /// `story` (default), `square` or `landscape`.
     format: Option<String>,
@@ -311,19 +411,21 @@ struct CardQuery {
     responses(
         (status = 200, description = "the card", content_type = "image/png"),
         (status = 304, description = "unchanged (If-None-Match)"),
-        (status = 400, description = "malformed path", body = openapi::ErrorBody),
+        (status = 400, description = "malformed path or query", body = openapi::ErrorBody),
         (status = 403, description = "missing, wrong or expired signature", body = openapi::ErrorBody),
         (status = 404, description = "unknown user, template or format", body = openapi::ErrorBody),
+        (status = 500, description = "internal error, such as a corrupt stored record", body = openapi::ErrorBody),
         (status = 503, description = "overloaded or store unavailable; see Retry-After", body = openapi::ErrorBody),
     )
 )]
 async fn render_stored(
     AxumState(state): AxumState<Arc<State>>,
-    Path((user_id, file)): Path<(String, String)>,
-    Query(query): Query<CardQuery>,
+    path: Result<Path<(String, String)>, PathRejection>,
     uri: Uri,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
+    let Path((user_id, file)) = path?;
+    let query = Params::parse(&uri)?;
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
@@ -357,7 +459,7 @@ async fn render_stored(
     card(
         &state,
         stats,
-        root,
+        Origin::Stored(root),
         template,
         format,
         &headers,
@@ -366,25 +468,94 @@ async fn render_stored(
     .await
 }
 
+/// The query of the render routes. Parsed here, not by axum's `Query`, so that a bad value
+/// answers JSON like every other error. Other parameters are ignored (but still signed).
+#[derive(Debug, Default)]
+struct Params {
+    format: Option<String>,
+    exp: Option<u64>,
+}
+
+impl Params {
+    fn parse(uri: &Uri) -> Result<Params, ApiError> {
+        let Query(pairs) = Query::<Vec<(String, String)>>::try_from_uri(uri)
+            .map_err(|e| ApiError::bad_request(e.body_text()))?;
+        let mut params = Params::default();
+        let mut seen = Vec::new();
+        for (key, value) in pairs {
+            if !["format", "exp", "sig"].contains(&key.as_str()) {
+                continue;
+            }
+            if seen.contains(&key) {
+                return Err(ApiError::bad_request(format!(
+                    "`{key}` given more than once"
+                )));
+            }
+            match key.as_str() {
+                "format" => params.format = Some(value),
+                "exp" => {
+                    params.exp =
+                        Some(value.parse().map_err(|_| {
+                            ApiError::bad_request(sign::Refusal::BadExpiry.to_string())
+                        })?)
+                }
+                _ => {}
+            }
+            seen.push(key);
+        }
+        Ok(params)
+    }
+}
+
+/// Why a body could not be read: too large (413), too slow (408) or broken (400).
+fn body_error(e: &BytesRejection, config: &Config) -> ApiError {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        return ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("body larger than {} bytes", config.max_body),
+        );
+    }
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(c) = cause {
+        if c.is::<tower_http::timeout::TimeoutError>() {
+            return ApiError::new(
+                StatusCode::REQUEST_TIMEOUT,
+                format!(
+                    "body not received within {} s",
+                    config.body_timeout.as_secs_f32()
+                ),
+            );
+        }
+        cause = c.source();
+    }
+    ApiError::bad_request(e.body_text())
+}
+
+/// Where a card's stats came from. Part of the ETag (and so of the cache key): the same stats
+/// render differently when posted (relative photo paths become placeholders) and when stored
+/// beside their photos.
+enum Origin {
+    /// The request body; no image root.
+    Posted,
+    /// The stats store, with the folder relative image paths resolve against, if any.
+    Stored(Option<std::path::PathBuf>),
+}
+
 /// The shared tail of both render routes: ETag, 304, cache, pool, response.
 async fn card(
     state: &Arc<State>,
     stats: Stats,
-    root: Option<std::path::PathBuf>,
+    origin: Origin,
     template: String,
     format: String,
     headers: &HeaderMap,
     cache_control: &str,
 ) -> Result<Response, ApiError> {
-    let etag = etag(state, &stats, &template, &format);
-    let respond = |status: StatusCode, body: Option<Arc<Vec<u8>>>| -> Response {
-        let mut response = match body {
-            Some(png) => (
-                status,
-                [(header::CONTENT_TYPE, "image/png")],
-                png.as_ref().clone(),
-            )
-                .into_response(),
+    let etag = etag(state, &stats, &origin, &template, &format);
+    let respond = |status: StatusCode, png: Option<Bytes>| -> Response {
+        let mut response = match png {
+            // `Bytes` is shared, not copied: a cache hit hands the cached buffer to hyper.
+            Some(png) => (status, [(header::CONTENT_TYPE, "image/png")], png).into_response(),
             None => status.into_response(),
         };
         let h = response.headers_mut();
@@ -410,15 +581,34 @@ async fn card(
     state.metrics.cache_misses.inc();
     let renderer = state.renderer.clone();
     let (t, f) = (template.clone(), format.clone());
-    let started = Instant::now();
+    // Timed inside the work, so the histogram is the render alone, not the wait for a thread.
+    let render_seconds = state
+        .metrics
+        .render_seconds
+        .with_label_values(&[template.as_str()]);
     let rendered = state
         .pool
         .run(&state.metrics, move || {
-            let source = Source {
-                stats: &stats,
-                root: root.as_deref(),
+            let root = match &origin {
+                Origin::Posted => None,
+                Origin::Stored(root) => root.as_deref(),
             };
-            renderer.render(source, &t, &f)
+            let timer = render_seconds.start_timer();
+            let result = renderer.render(
+                Source {
+                    stats: &stats,
+                    root,
+                },
+                &t,
+                &f,
+            );
+            match result {
+                Ok(_) => timer.observe_duration(),
+                Err(_) => {
+                    timer.stop_and_discard();
+                }
+            }
+            result
         })
         .await;
     let card = match rendered {
@@ -426,21 +616,21 @@ async fn card(
         Err(PoolError::Overloaded) => return Err(ApiError::overloaded()),
         Err(PoolError::Crashed) => return Err(ApiError::internal("render thread crashed")),
     };
-    state
-        .metrics
-        .render_seconds
-        .with_label_values(&[template.as_str()])
-        .observe(started.elapsed().as_secs_f64());
     for warning in &card.warnings {
         tracing::warn!(%template, %warning, "card rendered with a placeholder");
     }
-    let png = Arc::new(card.png.0);
-    state.cache.put(etag.clone(), png.clone());
+    let png = Bytes::from(card.png.0);
+    // A placeholder may stand for a photo that is only missing for now: render it again next
+    // time rather than keep it.
+    if card.warnings.is_empty() {
+        state.cache.put(etag.clone(), png.clone());
+    }
     Ok(respond(StatusCode::OK, Some(png)))
 }
 
-/// A strong ETag: the crate version, the template and its version, the format and the stats.
-fn etag(state: &State, stats: &Stats, template: &str, format: &str) -> String {
+/// A strong ETag: the crate version, the template and its version, the format, where the stats
+/// came from (posted, or stored with which image root) and the stats.
+fn etag(state: &State, stats: &Stats, origin: &Origin, template: &str, format: &str) -> String {
     let version = state
         .renderer
         .templates()
@@ -453,6 +643,15 @@ fn etag(state: &State, stats: &Stats, template: &str, format: &str) -> String {
     hash.update(version.to_le_bytes());
     hash.update([0]);
     hash.update(format.as_bytes());
+    hash.update([0]);
+    match origin {
+        Origin::Posted => hash.update(b"posted"),
+        Origin::Stored(None) => hash.update(b"stored"),
+        Origin::Stored(Some(root)) => {
+            hash.update(b"stored:");
+            hash.update(root.as_os_str().as_encoded_bytes());
+        }
+    }
     hash.update([0]);
     hash.update(serde_json::to_vec(stats).unwrap_or_default());
     format!("\"{}\"", hex::encode(&hash.finalize()[..16]))

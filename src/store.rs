@@ -3,6 +3,10 @@
 //! Two stores, one interface ([`Store::get`]):
 //! - [`Store::Jsonl`], the embedded default: a JSON Lines dataset loaded once and indexed by
 //!   user id. Invalid lines are skipped and counted, so one bad record never hides the rest.
+//!
+//! A record that is there but does not hold valid stats is [`Error::CorruptRecord`]: the
+//! store's fault, not the caller's, so the server logs it and answers a generic 500 instead
+//! of describing the record's fields to the client.
 //! - [`Store::Postgres`], for production scale: the table below, read through a connection
 //!   pool.
 //!
@@ -20,8 +24,10 @@
 //! selects a schema.
 
 use std::collections::HashMap;
+use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
 use crate::dataset::Dataset;
 use crate::error::{Error, Result};
@@ -35,6 +41,16 @@ pub const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS cardfarm_stats (
     PRIMARY KEY (user_id, year)
 )";
 
+/// How long to wait for PostgreSQL, so that a dead or wedged database answers "unavailable"
+/// within seconds instead of holding requests: the TCP connect (unless the URL sets
+/// `connect_timeout`), the whole new connection including its startup handshake, a free pooled
+/// connection, the check of a reused one, and one query.
+const PG_CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
+const PG_CREATE_TIMEOUT: Duration = Duration::from_secs(3);
+const PG_WAIT_TIMEOUT: Duration = Duration::from_secs(3);
+const PG_RECYCLE_TIMEOUT: Duration = Duration::from_secs(2);
+const PG_QUERY_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// A source of users' stats, by id.
 #[derive(Clone)]
 pub enum Store {
@@ -45,6 +61,8 @@ pub enum Store {
 /// A dataset loaded into memory.
 pub struct JsonlStore {
     users: HashMap<String, Stats>,
+    /// Users whose record is invalid, with the error (logged, never shown to a client).
+    corrupt: HashMap<String, String>,
     root: PathBuf,
     /// Lines that failed to parse or validate, with their errors.
     pub rejected: Vec<String>,
@@ -65,9 +83,12 @@ impl Store {
 
     /// A pool over a PostgreSQL URL. Connections open lazily, on first use.
     pub fn postgres(url: &str) -> Result<Store> {
-        let config: tokio_postgres::Config = url
+        let mut config: tokio_postgres::Config = url
             .parse()
             .map_err(|e| Error::Store(format!("invalid PostgreSQL URL: {e}")))?;
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(PG_CONNECT_TIMEOUT);
+        }
         let manager = deadpool_postgres::Manager::from_config(
             config,
             tokio_postgres::NoTls,
@@ -77,7 +98,9 @@ impl Store {
         );
         let pool = deadpool_postgres::Pool::builder(manager)
             .max_size(16)
-            .wait_timeout(Some(std::time::Duration::from_secs(5)))
+            .wait_timeout(Some(PG_WAIT_TIMEOUT))
+            .create_timeout(Some(PG_CREATE_TIMEOUT))
+            .recycle_timeout(Some(PG_RECYCLE_TIMEOUT))
             .runtime(deadpool_postgres::Runtime::Tokio1)
             .build()
             .map_err(|e| Error::Store(e.to_string()))?;
@@ -88,22 +111,30 @@ impl Store {
     /// for PostgreSQL: only `data:` images there). `Ok(None)` when there is no such user.
     pub async fn get(&self, user_id: &str) -> Result<Option<(Stats, Option<PathBuf>)>> {
         match self {
-            Store::Jsonl(s) => Ok(s
-                .users
-                .get(user_id)
-                .map(|stats| (stats.clone(), Some(s.root.clone())))),
+            Store::Jsonl(s) => match s.users.get(user_id) {
+                Some(stats) => Ok(Some((stats.clone(), Some(s.root.clone())))),
+                None => match s.corrupt.get(user_id) {
+                    Some(message) => Err(Error::CorruptRecord {
+                        user_id: user_id.to_string(),
+                        message: message.clone(),
+                    }),
+                    None => Ok(None),
+                },
+            },
             Store::Postgres(pool) => {
                 let client = pool.get().await.map_err(|e| Error::Store(e.to_string()))?;
-                let row = client
-                    .query_opt(
-                        "SELECT stats::text FROM cardfarm_stats WHERE user_id = $1 ORDER BY year DESC LIMIT 1",
-                        &[&user_id],
-                    )
-                    .await
-                    .map_err(|e| Error::Store(e.to_string()))?;
+                let row = within(client.query_opt(
+                    "SELECT stats::text FROM cardfarm_stats WHERE user_id = $1 ORDER BY year DESC LIMIT 1",
+                    &[&user_id],
+                ))
+                .await?;
                 let Some(row) = row else { return Ok(None) };
                 let json: String = row.get(0);
-                let stats = Stats::from_json(&json, &format!("cardfarm_stats row for {user_id}"))?;
+                let stats = Stats::from_json(&json, &format!("cardfarm_stats row for {user_id}"))
+                    .map_err(|e| Error::CorruptRecord {
+                    user_id: user_id.to_string(),
+                    message: e.to_string(),
+                })?;
                 Ok(Some((stats, None)))
             }
         }
@@ -115,10 +146,7 @@ impl Store {
             Store::Jsonl(_) => Ok(()),
             Store::Postgres(pool) => {
                 let client = pool.get().await.map_err(|e| Error::Store(e.to_string()))?;
-                client
-                    .simple_query("SELECT 1")
-                    .await
-                    .map_err(|e| Error::Store(e.to_string()))?;
+                within(client.simple_query("SELECT 1")).await?;
                 Ok(())
             }
         }
@@ -149,23 +177,42 @@ impl Store {
     }
 }
 
+/// A query's result, or a store error once it has taken [`PG_QUERY_TIMEOUT`].
+async fn within<T>(query: impl Future<Output = Result<T, tokio_postgres::Error>>) -> Result<T> {
+    match tokio::time::timeout(PG_QUERY_TIMEOUT, query).await {
+        Ok(result) => result.map_err(|e| Error::Store(e.to_string())),
+        Err(_) => Err(Error::Store(format!(
+            "no answer within {} s",
+            PG_QUERY_TIMEOUT.as_secs()
+        ))),
+    }
+}
+
 impl JsonlStore {
     /// Loads every valid user of a dataset.
     pub fn load(path: &Path) -> Result<JsonlStore> {
         let dataset = Dataset::open(path)?;
         let mut users = HashMap::new();
+        let mut corrupt = HashMap::new();
         let mut rejected = Vec::new();
-        for user in dataset.users()? {
-            match user {
+        for record in dataset.records()? {
+            let record = record?;
+            let id = record.user_id().map(str::to_string);
+            match record.value.and_then(|v| dataset.validate(record.line, v)) {
                 Ok(stats) => {
                     users.insert(stats.user_id.clone(), stats);
                 }
-                Err(e @ Error::Io { .. }) => return Err(e),
-                Err(e) => rejected.push(e.to_string()),
+                Err(e) => {
+                    if let Some(id) = id {
+                        corrupt.insert(id, e.to_string());
+                    }
+                    rejected.push(e.to_string());
+                }
             }
         }
         Ok(JsonlStore {
             users,
+            corrupt,
             root: dataset.root().to_path_buf(),
             rejected,
         })

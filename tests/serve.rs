@@ -3,7 +3,7 @@
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 fn free_port() -> u16 {
@@ -35,35 +35,107 @@ fn answer(mut s: TcpStream) -> (String, usize) {
     (status, bytes.len() - head_end)
 }
 
+/// A `cardfarm serve` process on a free loopback port, killed when dropped, so a failed
+/// assertion never leaves it running.
+struct Server {
+    child: Child,
+    port: u16,
+}
+
+impl Server {
+    fn start(flags: &[&str]) -> Server {
+        let port = free_port();
+        let child = Command::new(env!("CARGO_BIN_EXE_cardfarm"))
+            .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
+            .args(flags)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .env_remove("CARDFARM_SIGNING_KEY")
+            .env_remove("CARDFARM_API_KEY")
+            .env_remove("CARDFARM_DATA")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let server = Server { child, port };
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "the server never listened");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        server
+    }
+
+    fn get(&self, path: &str) -> String {
+        let mut s = send(self.port, path);
+        s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+        let mut text = String::new();
+        let _ = s.read_to_string(&mut text);
+        text
+    }
+
+    /// A metric's value from `/metrics`, 0 if absent.
+    fn metric(&self, series: &str) -> f64 {
+        self.get("/metrics")
+            .lines()
+            .find_map(|l| l.strip_prefix(series)?.strip_prefix(' ')?.parse().ok())
+            .unwrap_or(0.0)
+    }
+
+    /// Waits (bounded) for the process to exit.
+    fn wait(&mut self) -> ExitStatus {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            assert!(Instant::now() < deadline, "the server did not exit");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 #[test]
 fn sigterm_finishes_in_flight_requests_and_exits_zero() {
-    let port = free_port();
-    let mut server = Command::new(env!("CARGO_BIN_EXE_cardfarm"))
-        .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env_remove("CARDFARM_SIGNING_KEY")
-        .env_remove("CARDFARM_API_KEY")
-        .env_remove("CARDFARM_DATA")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "the server never listened");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    let (status, _) = answer(send(port, "/healthz"));
-    assert!(status.contains("200"), "{status}");
+    // One render thread and no cache: card requests queue behind each other and every one is
+    // a real render, so some are in flight when SIGTERM arrives.
+    let mut server = Server::start(&["--threads", "1", "--queue", "64", "--cache-mb", "0"]);
+    let status = server.get("/healthz");
+    assert!(status.starts_with("HTTP/1.1 200"), "{status}");
 
-    // Several cards at once, then SIGTERM while they render.
-    let streams: Vec<TcpStream> = ["demo", "u0001", "u0002", "u0003"]
-        .iter()
-        .map(|u| send(port, &format!("/v1/cards/{u}/summary.png")))
-        .collect();
-    std::thread::sleep(Duration::from_millis(30));
+    // A client that never finishes its request line must not hold shutdown up.
+    let mut slow = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    slow.write_all(b"GET /healthz HT").unwrap();
+
+    let users = ["demo", "u0001", "u0002", "u0003", "u0004", "u0005"];
+    let cards = "cardfarm_http_requests_total{route=\"/v1/cards/{user_id}/{file}\",status=\"200\"}";
+    let mut streams = Vec::new();
+    let mut seen = false;
+    let deadline = Instant::now() + Duration::from_secs(120);
+    'rendering: for _round in 0..10 {
+        streams.extend(
+            users
+                .iter()
+                .map(|u| send(server.port, &format!("/v1/cards/{u}/summary.png"))),
+        );
+        // Until a render is seen in flight; if this round finished unseen, send another.
+        while server.metric(cards) < streams.len() as f64 {
+            assert!(Instant::now() < deadline, "the cards never finished");
+            if server.metric("cardfarm_renders_in_flight") >= 1.0 {
+                seen = true;
+                break 'rendering;
+            }
+        }
+    }
+    assert!(seen, "never saw a render in flight");
     let killed = Command::new("kill")
-        .args(["-TERM", &server.id().to_string()])
+        .args(["-TERM", &server.child.id().to_string()])
         .status()
         .unwrap();
     assert!(killed.success());
@@ -75,20 +147,15 @@ fn sigterm_finishes_in_flight_requests_and_exits_zero() {
         );
         assert!(body > 10_000, "a whole PNG arrives ({body} bytes)");
     }
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let code = loop {
-        if let Some(status) = server.try_wait().unwrap() {
-            break status;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the server did not exit after SIGTERM"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    let code = server.wait();
     assert!(code.success(), "exit status {code:?}");
+    slow.set_read_timeout(Some(Duration::from_secs(60)))
+        .unwrap();
+    let mut rest = Vec::new();
+    let _ = slow.read_to_end(&mut rest);
+    assert!(rest.is_empty(), "the slow client got an answer: {rest:?}");
     assert!(
-        TcpStream::connect(("127.0.0.1", port)).is_err(),
+        TcpStream::connect(("127.0.0.1", server.port)).is_err(),
         "no longer accepting"
     );
 }
@@ -122,4 +189,65 @@ fn sign_url_prints_a_link_the_server_accepts() {
         cardfarm::server::sign::verify(b"k", path, Some(query), now),
         Ok(())
     );
+}
+
+#[test]
+fn empty_keys_are_refused_before_serving() {
+    let port = free_port().to_string();
+    let addr = format!("127.0.0.1:{port}");
+    // Arguments, environment, what the error names.
+    type Case<'a> = (Vec<&'a str>, Vec<(&'a str, &'a str)>, &'a str);
+    let cases: Vec<Case> = vec![
+        (
+            vec!["serve", "--addr", &addr],
+            vec![("CARDFARM_API_KEY", "")],
+            "CARDFARM_API_KEY",
+        ),
+        (
+            vec!["serve", "--addr", &addr, "--api-key", " "],
+            vec![],
+            "--api-key",
+        ),
+        (
+            vec!["serve", "--addr", &addr],
+            vec![("CARDFARM_SIGNING_KEY", " \t")],
+            "CARDFARM_SIGNING_KEY",
+        ),
+        (
+            vec![
+                "sign-url",
+                "--signing-key",
+                "",
+                "/v1/cards/demo/minutes.png",
+            ],
+            vec![],
+            "--signing-key",
+        ),
+        (
+            vec!["sign-url", "/v1/cards/demo/minutes.png"],
+            vec![("CARDFARM_SIGNING_KEY", "")],
+            "CARDFARM_SIGNING_KEY",
+        ),
+    ];
+    for (args, env, needle) in cases {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_cardfarm"));
+        command
+            .args(&args)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .env_remove("CARDFARM_SIGNING_KEY")
+            .env_remove("CARDFARM_API_KEY")
+            .env_remove("CARDFARM_DATA");
+        for (k, v) in &env {
+            command.env(k, v);
+        }
+        let out = command.output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?} {env:?}: {stderr}");
+        assert!(
+            stderr.starts_with("error: ") && stderr.contains(needle) && stderr.contains("empty"),
+            "{args:?} {env:?}: {stderr}"
+        );
+        assert!(stderr.contains("\nhint: "), "{args:?} {env:?}: {stderr}");
+        assert!(out.stdout.is_empty(), "{args:?}: nothing printed or signed");
+    }
 }

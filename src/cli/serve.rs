@@ -34,6 +34,12 @@ pub struct Args {
 }
 
 pub fn run(args: Args, templates: &Path, fonts: &Path) -> anyhow::Result<ExitCode> {
+    if let Some(key) = &args.signing_key {
+        check_key(key, "--signing-key", "CARDFARM_SIGNING_KEY")?;
+    }
+    if let Some(key) = &args.api_key {
+        check_key(key, "--api-key", "CARDFARM_API_KEY")?;
+    }
     init_logging();
     let renderer = super::load_warm(templates, fonts)?;
     let data = args
@@ -79,6 +85,22 @@ pub fn run(args: Args, templates: &Path, fonts: &Path) -> anyhow::Result<ExitCod
         tracing::info!("stopped");
         Ok(ExitCode::SUCCESS)
     })
+}
+
+/// A key from a flag or the environment. Unset is a choice (open endpoint, unsigned links);
+/// empty is a mistake that would silently disable the check (`Bearer ` would match an empty
+/// API key, and anyone can sign with an empty signing key), so it is refused.
+fn check_key(key: &str, flag: &str, env: &str) -> anyhow::Result<()> {
+    if key.trim().is_empty() {
+        return Err(super::Usage {
+            message: format!("{flag} (or {env}) is empty"),
+            hint: format!(
+                "set a real key (e.g. `openssl rand -hex 32`), or unset {env} and drop {flag} to run without one"
+            ),
+        }
+        .into());
+    }
+    Ok(())
 }
 
 /// Resolves on SIGTERM or Ctrl-C.
@@ -131,6 +153,7 @@ pub struct SignArgs {
 }
 
 pub fn sign(args: SignArgs) -> anyhow::Result<ExitCode> {
+    check_key(&args.signing_key, "--signing-key", "CARDFARM_SIGNING_KEY")?;
     anyhow::ensure!(
         args.path.starts_with('/'),
         "the path must start with `/`, e.g. /v1/cards/demo/minutes.png"

@@ -1,7 +1,9 @@
-//! A least-recently-used cache of rendered PNGs, bounded in bytes, keyed by ETag.
+//! A least-recently-used cache of rendered PNGs, bounded in bytes, keyed by ETag. PNGs are
+//! `Bytes`, so a hit shares the buffer with the response instead of copying a megabyte.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
+use bytes::Bytes;
 use lru::LruCache;
 
 /// Recent PNGs by ETag; the oldest are dropped once `capacity` bytes are held.
@@ -11,7 +13,7 @@ pub struct PngCache {
 }
 
 struct Inner {
-    entries: LruCache<String, Arc<Vec<u8>>>,
+    entries: LruCache<String, Bytes>,
     bytes: usize,
 }
 
@@ -26,11 +28,11 @@ impl PngCache {
         }
     }
 
-    pub fn get(&self, etag: &str) -> Option<Arc<Vec<u8>>> {
+    pub fn get(&self, etag: &str) -> Option<Bytes> {
         self.lock().entries.get(etag).cloned()
     }
 
-    pub fn put(&self, etag: String, png: Arc<Vec<u8>>) {
+    pub fn put(&self, etag: String, png: Bytes) {
         if png.len() > self.capacity {
             return;
         }
@@ -64,14 +66,14 @@ mod tests {
     #[test]
     fn evicts_oldest_past_capacity() {
         let cache = PngCache::new(10);
-        cache.put("a".into(), Arc::new(vec![0; 4]));
-        cache.put("b".into(), Arc::new(vec![0; 4]));
+        cache.put("a".into(), Bytes::from(vec![0; 4]));
+        cache.put("b".into(), Bytes::from(vec![0; 4]));
         assert!(cache.get("a").is_some()); // a is now the most recent
-        cache.put("c".into(), Arc::new(vec![0; 4]));
+        cache.put("c".into(), Bytes::from(vec![0; 4]));
         assert!(cache.get("b").is_none(), "b was least recently used");
         assert!(cache.get("a").is_some() && cache.get("c").is_some());
         assert_eq!(cache.bytes(), 8);
-        cache.put("huge".into(), Arc::new(vec![0; 11]));
+        cache.put("huge".into(), Bytes::from(vec![0; 11]));
         assert!(cache.get("huge").is_none());
     }
 }

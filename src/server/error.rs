@@ -1,5 +1,10 @@
 //! API errors: a status, a public message and optional detail, as JSON. Client errors keep
 //! their message; internal ones log the details and answer with a generic body.
+//!
+//! Every answer that is not a card goes through [`ApiError`], including what axum would
+//! otherwise answer in plain text: the handlers take extractor results (`Result<Path<_>, _>`)
+//! and convert the rejection with `?`, the query is parsed by the server itself, and 405 and
+//! 404 have fallbacks. A client therefore parses one shape whatever went wrong.
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -60,6 +65,13 @@ impl ApiError {
     }
 }
 
+/// axum's path rejection (bad percent-encoding, a missing segment), as JSON.
+impl From<axum::extract::rejection::PathRejection> for ApiError {
+    fn from(r: axum::extract::rejection::PathRejection) -> Self {
+        ApiError::new(r.status(), r.body_text())
+    }
+}
+
 impl From<cardfarm_error::Error> for ApiError {
     fn from(e: cardfarm_error::Error) -> Self {
         use cardfarm_error::Error::*;
@@ -71,6 +83,8 @@ impl From<cardfarm_error::Error> for ApiError {
             }
             UnknownUser { user_id, .. } => ApiError::not_found(format!("unknown user `{user_id}`")),
             UnknownTemplate { .. } | UnknownFormat { .. } => ApiError::not_found(e.to_string()),
+            // Our data is bad: log which record and why, tell the client nothing about it.
+            CorruptRecord { .. } => ApiError::internal(e),
             Store(_) | Io { .. } => {
                 tracing::error!(cause = %e, "stats store unavailable");
                 ApiError {

@@ -13,6 +13,7 @@ pub struct Metrics {
     pub cache_misses: IntCounter,
     pub queue_depth: IntGauge,
     pub in_flight: IntGauge,
+    pub connections: IntGauge,
 }
 
 impl Metrics {
@@ -51,6 +52,8 @@ impl Metrics {
         .expect("valid metric");
         let in_flight = IntGauge::new("cardfarm_renders_in_flight", "Renders running now")
             .expect("valid metric");
+        let connections = IntGauge::new("cardfarm_http_connections", "Client connections open now")
+            .expect("valid metric");
         let registry = Registry::new();
         for c in [
             Box::new(requests.clone()) as Box<dyn prometheus::core::Collector>,
@@ -59,6 +62,7 @@ impl Metrics {
             Box::new(cache_misses.clone()),
             Box::new(queue_depth.clone()),
             Box::new(in_flight.clone()),
+            Box::new(connections.clone()),
         ] {
             registry.register(c).expect("metric names are unique");
         }
@@ -70,6 +74,7 @@ impl Metrics {
             cache_misses,
             queue_depth,
             in_flight,
+            connections,
         }
     }
 
