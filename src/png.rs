@@ -1,6 +1,8 @@
-//! PNG: the pixmap → bytes step. Fast deflate (fdeflate) and the `Up` filter: a story card
+//! PNG: the pixmap → bytes step. Fast deflate (fdeflate) and the `Paeth` filter: a story card
 //! encodes in milliseconds, not the hundreds a best-compression encoder takes. Opaque cards
-//! are written as RGB, a quarter smaller than RGBA.
+//! are written as RGB, a quarter smaller than RGBA. On the bundled story cards, `Paeth` encodes
+//! as fast as `Up` and its files are 15% smaller (891 KB against 1048 KB on average);
+//! `Adaptive` is no smaller and slower (`examples/png_filters.rs` measures them).
 
 use ::png::{BitDepth, ColorType, Compression, Encoder, Filter};
 
@@ -55,7 +57,7 @@ fn encode_raw(data: &[u8], width: u32, height: u32, color: ColorType) -> Result<
     encoder.set_color(color);
     encoder.set_depth(BitDepth::Eight);
     encoder.set_compression(Compression::Fast);
-    encoder.set_filter(Filter::Up);
+    encoder.set_filter(Filter::Paeth);
     let mut writer = encoder.write_header().map_err(err)?;
     writer.write_image_data(data).map_err(err)?;
     writer.finish().map_err(err)?;
