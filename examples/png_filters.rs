@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use cardfarm::dataset::Dataset;
 use cardfarm::{Renderer, Stats};
-use png::{BitDepth, ColorType, DeflateCompression, Encoder, Filter};
+use png::{ColorType, DeflateCompression, Filter};
 
 fn encode(
     rgb: &[u8],
@@ -15,16 +15,9 @@ fn encode(
     deflate: DeflateCompression,
     filter: Filter,
 ) -> usize {
-    let mut out = Vec::with_capacity(rgb.len() / 3);
-    let mut encoder = Encoder::new(&mut out, width, height);
-    encoder.set_color(ColorType::Rgb);
-    encoder.set_depth(BitDepth::Eight);
-    encoder.set_deflate_compression(deflate);
-    encoder.set_filter(filter);
-    let mut writer = encoder.write_header().expect("header");
-    writer.write_image_data(rgb).expect("image data");
-    writer.finish().expect("finish");
-    out.len()
+    cardfarm::png::encode_with(rgb, width, height, ColorType::Rgb, deflate, filter)
+        .expect("encodes")
+        .len()
 }
 
 fn main() -> anyhow::Result<()> {

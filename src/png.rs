@@ -1,10 +1,10 @@
 //! PNG: the pixmap → bytes step. Fast deflate (fdeflate) and the `Paeth` filter: a story card
 //! encodes in milliseconds, not the hundreds a best-compression encoder takes. Opaque cards
 //! are written as RGB, a quarter smaller than RGBA. On the bundled story cards, `Paeth` encodes
-//! as fast as `Up` and its files are 15% smaller (891 KB against 1048 KB on average);
+//! about 5% slower than `Up` and its files are 15% smaller (891 KB against 1048 KB on average);
 //! `Adaptive` is no smaller and slower (`examples/png_filters.rs` measures them).
 
-use ::png::{BitDepth, ColorType, Compression, Encoder, Filter};
+use ::png::{BitDepth, ColorType, DeflateCompression, Encoder, Filter};
 
 use crate::error::{Error, Result};
 
@@ -51,13 +51,33 @@ pub fn encode_rgba(rgba: &[u8], width: u32, height: u32) -> Result<Vec<u8>> {
 }
 
 fn encode_raw(data: &[u8], width: u32, height: u32, color: ColorType) -> Result<Vec<u8>> {
+    encode_with(
+        data,
+        width,
+        height,
+        color,
+        DeflateCompression::FdeflateUltraFast,
+        Filter::Paeth,
+    )
+}
+
+/// Encodes 8-bit rows with a chosen deflate setting and filter. Cards use fdeflate and
+/// `Paeth`; this is public so `examples/png_filters.rs` can compare the other choices.
+pub fn encode_with(
+    data: &[u8],
+    width: u32,
+    height: u32,
+    color: ColorType,
+    deflate: DeflateCompression,
+    filter: Filter,
+) -> Result<Vec<u8>> {
     let mut out = Vec::with_capacity(data.len() / 3);
     let err = |e: ::png::EncodingError| Error::Encode(e.to_string());
     let mut encoder = Encoder::new(&mut out, width, height);
     encoder.set_color(color);
     encoder.set_depth(BitDepth::Eight);
-    encoder.set_compression(Compression::Fast);
-    encoder.set_filter(Filter::Paeth);
+    encoder.set_deflate_compression(deflate);
+    encoder.set_filter(filter);
     let mut writer = encoder.write_header().map_err(err)?;
     writer.write_image_data(data).map_err(err)?;
     writer.finish().map_err(err)?;
