@@ -8,12 +8,12 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use prometheus::{HistogramOpts, HistogramVec, IntCounter, Opts, Registry};
-use tokio::sync::Semaphore;
 
 use crate::error::{Error, Result};
 use crate::job::{self, CardSpec, Job};
 use crate::render::{Renderer, Source};
 use crate::sink::Sink;
+use crate::threads::RenderThreads;
 
 /// What one job did.
 #[derive(Debug, Default)]
@@ -57,7 +57,7 @@ pub struct Farm {
     sink: Sink,
     /// Folder that relative image paths in stats resolve against.
     images: Option<PathBuf>,
-    renders: Arc<Semaphore>,
+    threads: RenderThreads,
     /// Skip cards whose key exists (batch resume). Workers always write: redelivery is
     /// harmless and a HEAD per card would cost more than it saves.
     skip_existing: bool,
@@ -71,15 +71,15 @@ impl Farm {
         images: Option<PathBuf>,
         concurrency: usize,
         skip_existing: bool,
-    ) -> Farm {
-        Farm {
+    ) -> Result<Farm> {
+        Ok(Farm {
             renderer,
             sink,
             images,
-            renders: Arc::new(Semaphore::new(concurrency.max(1))),
+            threads: RenderThreads::new(concurrency)?,
             skip_existing,
             metrics: FarmMetrics::new(),
-        }
+        })
     }
 
     pub fn renderer(&self) -> &Arc<Renderer> {
@@ -113,43 +113,34 @@ impl Farm {
         if todo.is_empty() {
             return Ok(outcome);
         }
-        // One render thread renders the user's cards in turn: their photos stay cached.
-        let permit = self
-            .renders
-            .clone()
-            .acquire_owned()
-            .await
-            .map_err(|_| Error::Store("render pool closed".into()))?;
+        // One render thread renders the user's cards in turn: their photos stay cached. If the
+        // caller gives up on the job (a time limit), the thread still finishes it, so the
+        // threads are never oversubscribed.
         let renderer = self.renderer.clone();
         let images = self.images.clone();
         let specs: Vec<_> = todo.iter().map(|(c, _)| c.clone()).collect();
         let histogram = self.metrics.render_seconds.clone();
-        // The one place cards are rendered. The permit moves into the render thread: if the
-        // caller gives up on the job (a time limit), the thread still counts against the pool
-        // until it returns, so the pool is never oversubscribed.
-        let rendered = tokio::task::spawn_blocking(move || {
-            let _permit = permit;
-            let source = Source {
-                stats: &stats,
-                root: images.as_deref(),
-            };
-            specs
-                .iter()
-                .map(|c| {
-                    let started = Instant::now();
-                    let card = renderer.render(source, &c.template, &c.format);
-                    histogram
-                        .with_label_values(&[c.template.as_str()])
-                        .observe(started.elapsed().as_secs_f64());
-                    card
-                })
-                .collect::<Vec<_>>()
-        })
-        .await
-        .map_err(|e| Error::Panic {
-            template: "(job)".into(),
-            message: e.to_string(),
-        })?;
+        // The one place cards are rendered.
+        let rendered = self
+            .threads
+            .run(move || {
+                let source = Source {
+                    stats: &stats,
+                    root: images.as_deref(),
+                };
+                specs
+                    .iter()
+                    .map(|c| {
+                        let started = Instant::now();
+                        let card = renderer.render(source, &c.template, &c.format);
+                        histogram
+                            .with_label_values(&[c.template.as_str()])
+                            .observe(started.elapsed().as_secs_f64());
+                        card
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .await?;
         let mut writes = Vec::new();
         for ((card, key), result) in todo.into_iter().zip(rendered) {
             match result {

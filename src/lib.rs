@@ -12,7 +12,8 @@
 //!
 //! The CLI, the HTTP [`server`] (stats from a [`store`]) and the render farm ([`batch`] in one
 //! process, or a [`queue`] of [`job`]s drained by [`worker`]s; both through [`farm`] into a
-//! [`sink`]) are thin shells over [`render::Renderer::render`].
+//! [`sink`]) are thin shells over [`render::Renderer::render`], run on long-lived
+//! [`threads`].
 
 pub mod batch;
 pub mod chart;
@@ -33,6 +34,7 @@ pub mod sink;
 pub mod store;
 pub mod template;
 pub mod text;
+pub mod threads;
 pub mod view;
 pub mod worker;
 

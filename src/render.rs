@@ -288,7 +288,7 @@ fn draw(tree: &usvg::Tree, f: &Format, pixmap: &mut tiny_skia::Pixmap) {
 }
 
 /// Runs one card's work, turning a panic into an error for that card.
-fn guard<T>(template: &str, work: impl FnOnce() -> Result<T>) -> Result<T> {
+pub(crate) fn guard<T>(template: &str, work: impl FnOnce() -> Result<T>) -> Result<T> {
     catch_unwind(AssertUnwindSafe(work)).unwrap_or_else(|payload| {
         let message = payload
             .downcast_ref::<&str>()

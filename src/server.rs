@@ -110,15 +110,16 @@ pub struct State {
 }
 
 impl State {
-    pub fn new(renderer: Arc<Renderer>, store: Store, config: Config) -> Arc<State> {
-        Arc::new(State {
-            pool: RenderPool::new(config.render_threads, config.queue),
+    /// Fails only if the render threads cannot be started.
+    pub fn new(renderer: Arc<Renderer>, store: Store, config: Config) -> crate::Result<Arc<State>> {
+        Ok(Arc::new(State {
+            pool: RenderPool::new(config.render_threads, config.queue)?,
             cache: PngCache::new(config.cache_bytes),
             metrics: Arc::new(Metrics::new()),
             renderer,
             store,
             config,
-        })
+        }))
     }
 }
 

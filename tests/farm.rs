@@ -140,13 +140,10 @@ async fn worker_renders_every_job_to_its_key_and_dead_letters_poison() {
 
         let out = temp_dir("worker-out");
         let sink = Sink::open(out.to_str().unwrap(), &[]).unwrap();
-        let farm = Arc::new(Farm::new(
-            renderer(),
-            sink,
-            Some(repo().join("data")),
-            2,
-            false,
-        ));
+        let farm = Arc::new(
+            Farm::new(renderer(), sink, Some(repo().join("data")), 2, false)
+                .expect("render threads start"),
+        );
         let config = worker::Config {
             in_flight: 4,
             settings: Settings {
@@ -484,13 +481,10 @@ async fn drain_within(
     job_timeout: Duration,
 ) -> (worker::Report, async_nats::jetstream::Context) {
     let js = queue::connect(NATS).await.unwrap();
-    let farm = Arc::new(Farm::new(
-        renderer(),
-        sink,
-        Some(repo().join("data")),
-        2,
-        false,
-    ));
+    let farm = Arc::new(
+        Farm::new(renderer(), sink, Some(repo().join("data")), 2, false)
+            .expect("render threads start"),
+    );
     let config = worker::Config {
         settings,
         job_timeout,
@@ -645,7 +639,8 @@ async fn an_idle_worker_waits_and_a_deleted_consumer_is_reported_not_spun_on() {
         let js = queue::connect(NATS).await.unwrap();
         let out = temp_dir("idle-out");
         let sink = Sink::open(out.to_str().unwrap(), &[]).unwrap();
-        let farm = Arc::new(Farm::new(renderer(), sink, None, 1, false));
+        let farm =
+            Arc::new(Farm::new(renderer(), sink, None, 1, false).expect("render threads start"));
         let config = worker::Config {
             pull_wait: Duration::from_millis(500),
             ..worker::Config::new(&stream)
@@ -765,13 +760,10 @@ async fn batch_renders_every_card_resumes_and_reports_failures() {
     std::fs::create_dir_all(&blocked).unwrap();
     let farm = || {
         let sink = Sink::open(out.to_str().unwrap(), &[]).unwrap();
-        Arc::new(Farm::new(
-            renderer(),
-            sink,
-            Some(repo().join("data")),
-            2,
-            true,
-        ))
+        Arc::new(
+            Farm::new(renderer(), sink, Some(repo().join("data")), 2, true)
+                .expect("render threads start"),
+        )
     };
     let plan = Plan {
         templates: Some(vec!["minutes".into(), "listening-clock".into()]),

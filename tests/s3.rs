@@ -95,13 +95,16 @@ async fn batch_writes_typed_pngs_to_s3_and_resumes() {
     let small_dataset = Dataset::open(&small).unwrap();
 
     let sink = Sink::open("s3://cards/wrapped/2026", &options(moto.port)).unwrap();
-    let farm = Arc::new(Farm::new(
-        renderer.clone(),
-        sink.clone(),
-        Some(repo.join("data")),
-        2,
-        true,
-    ));
+    let farm = Arc::new(
+        Farm::new(
+            renderer.clone(),
+            sink.clone(),
+            Some(repo.join("data")),
+            2,
+            true,
+        )
+        .expect("render threads start"),
+    );
     let plan = Plan {
         templates: Some(vec!["minutes".into()]),
         formats: None,

@@ -38,7 +38,7 @@ async fn jsonl_store() -> Store {
 }
 
 fn state(store: Store, config: Config) -> Arc<State> {
-    State::new(renderer(), store, config)
+    State::new(renderer(), store, config).expect("render threads start")
 }
 
 fn secured() -> Config {

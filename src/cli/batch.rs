@@ -47,7 +47,7 @@ pub fn run(args: Args, templates: &Path, fonts: &Path) -> anyhow::Result<ExitCod
         Some(dataset.root().to_path_buf()),
         concurrency,
         true,
-    ));
+    )?);
     let plan = Plan {
         templates: args.templates.clone(),
         formats: args.formats.clone(),

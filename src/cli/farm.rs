@@ -166,7 +166,7 @@ pub fn worker(args: WorkerArgs, templates: &Path, fonts: &Path) -> anyhow::Resul
         .clone()
         .unwrap_or_else(|| super::resolve(None, "data"));
     let sink = Sink::open(&args.out, &super::s3_options_from_env())?;
-    let farm = Arc::new(Farm::new(renderer, sink, Some(images), concurrency, false));
+    let farm = Arc::new(Farm::new(renderer, sink, Some(images), concurrency, false)?);
     let config = worker::Config {
         in_flight: concurrency * 2,
         settings: Settings {

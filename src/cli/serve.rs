@@ -78,7 +78,7 @@ pub fn run(args: Args, templates: &Path, fonts: &Path) -> anyhow::Result<ExitCod
         if config.signing_key.is_none() {
             tracing::warn!("no signing key: card links are served unsigned");
         }
-        let state = server::State::new(renderer, store, config);
+        let state = server::State::new(renderer, store, config)?;
         server::serve(state, shutdown_signal())
             .await
             .context("serving")?;

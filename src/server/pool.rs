@@ -1,6 +1,6 @@
 //! The render pool: CPU work off the async executor, bounded twice (imgproxy's design).
-//! `threads` renders run at once on tokio's blocking threads; at most `queue` more wait. When
-//! both are full a request is refused at once (503), never queued without bound.
+//! `threads` renders run at once on the library's [`RenderThreads`]; at most `queue` more
+//! wait. When both are full a request is refused at once (503), never queued without bound.
 
 use std::sync::Arc;
 
@@ -8,12 +8,12 @@ use prometheus::IntGauge;
 use tokio::sync::Semaphore;
 
 use super::metrics::Metrics;
+use crate::threads::RenderThreads;
 
 pub struct RenderPool {
     /// Permits for running and waiting renders together.
     admission: Arc<Semaphore>,
-    /// Permits for running renders.
-    workers: Arc<Semaphore>,
+    threads: RenderThreads,
 }
 
 /// Why the pool did not run the work.
@@ -42,12 +42,12 @@ impl Drop for Raised {
 }
 
 impl RenderPool {
-    pub fn new(threads: usize, queue: usize) -> RenderPool {
-        let threads = threads.max(1);
-        RenderPool {
-            admission: Arc::new(Semaphore::new(threads + queue)),
-            workers: Arc::new(Semaphore::new(threads)),
-        }
+    pub fn new(threads: usize, queue: usize) -> crate::Result<RenderPool> {
+        let threads = RenderThreads::new(threads)?;
+        Ok(RenderPool {
+            admission: Arc::new(Semaphore::new(threads.len() + queue)),
+            threads,
+        })
     }
 
     /// Runs `work` on a render thread, waiting in the bounded queue if needed.
@@ -56,23 +56,22 @@ impl RenderPool {
         metrics: &Metrics,
         work: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, PoolError> {
-        let _admitted = self
+        let admitted = self
             .admission
             .clone()
             .try_acquire_owned()
             .map_err(|_| PoolError::Overloaded)?;
         let waiting = Raised::new(&metrics.queue_depth);
-        let worker = self.workers.clone().acquire_owned().await;
-        drop(waiting);
-        let worker = worker.map_err(|_| PoolError::Overloaded)?;
-        let running = Raised::new(&metrics.in_flight);
-        tokio::task::spawn_blocking(move || {
-            // Permit and gauge live as long as the render, even if the client has gone.
-            let _worker = worker;
-            let _running = running;
-            work()
-        })
-        .await
-        .map_err(|_| PoolError::Crashed)
+        let in_flight = metrics.in_flight.clone();
+        self.threads
+            .run(move || {
+                // The permit lives as long as the render, even if the client has gone.
+                let _admitted = admitted;
+                drop(waiting);
+                let _running = Raised::new(&in_flight);
+                work()
+            })
+            .await
+            .map_err(|_| PoolError::Crashed)
     }
 }
