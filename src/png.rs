@@ -8,6 +8,11 @@ use ::png::{BitDepth, ColorType, DeflateCompression, Encoder, Filter};
 
 use crate::error::{Error, Result};
 
+thread_local! {
+    /// Each thread's RGB buffer, reused card after card like the pixmap's (see `render`).
+    static RGB: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// Encoded PNG bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Png(pub Vec<u8>);
@@ -21,16 +26,20 @@ impl Png {
 /// Encodes a pixmap: RGB when every pixel is opaque, RGBA (demultiplied) otherwise.
 pub fn encode(pixmap: &tiny_skia::Pixmap) -> Result<Png> {
     let (w, h) = (pixmap.width(), pixmap.height());
-    // One pass: drop alpha while checking it is opaque everywhere (premultiplied = straight
-    // when alpha is 255).
-    let mut rgb = vec![0u8; w as usize * h as usize * 3];
-    let mut opaque = true;
-    for (src, dst) in pixmap.data().chunks_exact(4).zip(rgb.chunks_exact_mut(3)) {
-        dst.copy_from_slice(&src[..3]);
-        opaque &= src[3] == 255;
-    }
-    if opaque {
-        return Ok(Png(encode_raw(&rgb, w, h, ColorType::Rgb)?));
+    let rgb = RGB.with_borrow_mut(|rgb| {
+        // The same size as the last card: no allocation, no zeroing.
+        rgb.resize(w as usize * h as usize * 3, 0);
+        // One pass: drop alpha while checking it is opaque everywhere (premultiplied =
+        // straight when alpha is 255).
+        let mut opaque = true;
+        for (src, dst) in pixmap.data().chunks_exact(4).zip(rgb.chunks_exact_mut(3)) {
+            dst.copy_from_slice(&src[..3]);
+            opaque &= src[3] == 255;
+        }
+        opaque.then(|| encode_raw(rgb, w, h, ColorType::Rgb))
+    });
+    if let Some(rgb) = rgb {
+        return Ok(Png(rgb?));
     }
     let mut rgba = Vec::with_capacity(w as usize * h as usize * 4);
     for px in pixmap.pixels() {

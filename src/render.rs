@@ -53,6 +53,11 @@ enum PhotoRefs {
     Embedded,
 }
 
+thread_local! {
+    /// Each thread's pixel buffer, the size of the largest card it has rendered.
+    static PIXELS: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// Fonts, templates and caches: everything a render needs, built once.
 pub struct Renderer {
     fonts: Arc<Fonts>,
@@ -131,8 +136,14 @@ impl Renderer {
         guard(template, || {
             let filled = self.fill(source, t, f)?;
             let tree = self.parse(t, &filled)?;
-            let pixmap = self.rasterize(t, f, &tree)?;
-            let png = png::encode(&pixmap)?;
+            // The pixels live in this thread's buffer, reused card after card: a fresh 8 MB
+            // allocation lands on pages the kernel must zero first.
+            let png = PIXELS.with_borrow_mut(|pixels| {
+                let pixmap = self.rasterize_into(t, f, &tree, std::mem::take(pixels))?;
+                let png = png::encode(&pixmap);
+                *pixels = pixmap.take();
+                png
+            })?;
             Ok(Card {
                 png,
                 warnings: filled.warnings,
@@ -219,11 +230,28 @@ impl Renderer {
         f: &Format,
         layer: &usvg::Tree,
     ) -> Result<tiny_skia::Pixmap> {
-        let mut pixmap = match self.background(t, f)? {
-            Some(bg) => (*bg).clone(),
-            None => tiny_skia::Pixmap::new(f.width, f.height)
-                .ok_or_else(|| Error::Encode("empty card size".into()))?,
-        };
+        self.rasterize_into(t, f, layer, Vec::new())
+    }
+
+    /// [`rasterize`](Self::rasterize) in `pixels`, a buffer that is reused when it is big
+    /// enough.
+    fn rasterize_into(
+        &self,
+        t: &Template,
+        f: &Format,
+        layer: &usvg::Tree,
+        mut pixels: Vec<u8>,
+    ) -> Result<tiny_skia::Pixmap> {
+        let size = tiny_skia::IntSize::from_wh(f.width, f.height)
+            .ok_or_else(|| Error::Encode("empty card size".into()))?;
+        // Same size as the last card: no allocation and no write.
+        pixels.resize(f.width as usize * f.height as usize * 4, 0);
+        match self.background(t, f)? {
+            Some(bg) => pixels.copy_from_slice(bg.data()),
+            None => pixels.fill(0),
+        }
+        let mut pixmap = tiny_skia::Pixmap::from_vec(pixels, size)
+            .ok_or_else(|| Error::Encode("empty card size".into()))?;
         draw(layer, f, &mut pixmap);
         Ok(pixmap)
     }
