@@ -113,9 +113,9 @@ impl Farm {
         if todo.is_empty() {
             return Ok(outcome);
         }
-        // One render thread renders the user's cards in turn: their photos stay cached. If the
-        // caller gives up on the job (a time limit), the thread still finishes it, so the
-        // threads are never oversubscribed.
+        // One render thread renders the user's cards in turn: their photos stay cached. A job
+        // given up on (a time limit) once its thread has started still runs to its end, so
+        // the threads are never oversubscribed.
         let renderer = self.renderer.clone();
         let images = self.images.clone();
         let specs: Vec<_> = todo.iter().map(|(c, _)| c.clone()).collect();

@@ -26,7 +26,7 @@ impl Png {
 /// Encodes a pixmap: RGB when every pixel is opaque, RGBA (demultiplied) otherwise.
 pub fn encode(pixmap: &tiny_skia::Pixmap) -> Result<Png> {
     let (w, h) = (pixmap.width(), pixmap.height());
-    let rgb = RGB.with_borrow_mut(|rgb| {
+    let encoded = RGB.with_borrow_mut(|rgb| {
         // The same size as the last card: no allocation, no zeroing.
         rgb.resize(w as usize * h as usize * 3, 0);
         // One pass: drop alpha while checking it is opaque everywhere (premultiplied =
@@ -38,8 +38,8 @@ pub fn encode(pixmap: &tiny_skia::Pixmap) -> Result<Png> {
         }
         opaque.then(|| encode_raw(rgb, w, h, ColorType::Rgb))
     });
-    if let Some(rgb) = rgb {
-        return Ok(Png(rgb?));
+    if let Some(png) = encoded {
+        return Ok(Png(png?));
     }
     let mut rgba = Vec::with_capacity(w as usize * h as usize * 4);
     for px in pixmap.pixels() {
