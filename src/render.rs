@@ -54,7 +54,8 @@ enum PhotoRefs {
 }
 
 thread_local! {
-    /// Each thread's pixel buffer, the size of the largest card it has rendered.
+    /// Each thread's pixel buffer: the last card's pixels, with room for the largest card the
+    /// thread has rendered.
     static PIXELS: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
@@ -242,16 +243,15 @@ impl Renderer {
         layer: &usvg::Tree,
         mut pixels: Vec<u8>,
     ) -> Result<tiny_skia::Pixmap> {
-        let size = tiny_skia::IntSize::from_wh(f.width, f.height)
-            .ok_or_else(|| Error::Encode("empty card size".into()))?;
+        let empty = || Error::Encode("empty card size".into());
+        let size = tiny_skia::IntSize::from_wh(f.width, f.height).ok_or_else(empty)?;
         // Same size as the last card: no allocation and no write.
         pixels.resize(f.width as usize * f.height as usize * 4, 0);
         match self.background(t, f)? {
             Some(bg) => pixels.copy_from_slice(bg.data()),
             None => pixels.fill(0),
         }
-        let mut pixmap = tiny_skia::Pixmap::from_vec(pixels, size)
-            .ok_or_else(|| Error::Encode("empty card size".into()))?;
+        let mut pixmap = tiny_skia::Pixmap::from_vec(pixels, size).ok_or_else(empty)?;
         draw(layer, f, &mut pixmap);
         Ok(pixmap)
     }
