@@ -202,16 +202,27 @@ pub async fn consumer(
     Ok(consumer)
 }
 
-/// Publishes jobs with dedup ids; returns how many the stream took (duplicates excluded).
-pub async fn enqueue(
-    js: &jetstream::Context,
-    name: &str,
-    jobs: impl IntoIterator<Item = Job>,
-) -> Result<usize> {
-    let subject = subject(name);
-    let mut pending = Vec::new();
-    let mut queued = 0;
-    for job in jobs {
+/// Publishes jobs to a work stream, one at a time, each with its dedup id. The server's
+/// acks are awaited in windows: fast, and bounded in memory however many jobs a dataset has.
+pub struct Publisher<'a> {
+    js: &'a jetstream::Context,
+    subject: String,
+    pending: Vec<jetstream::context::PublishAckFuture>,
+    stored: usize,
+}
+
+impl<'a> Publisher<'a> {
+    /// Publishes to the work stream `name` (which must exist: [`ensure_streams`]).
+    pub fn new(js: &'a jetstream::Context, name: &str) -> Publisher<'a> {
+        Publisher {
+            js,
+            subject: subject(name),
+            pending: Vec::new(),
+            stored: 0,
+        }
+    }
+
+    pub async fn publish(&mut self, job: &Job) -> Result<()> {
         let bytes = job.to_bytes();
         let id = format!(
             "{}:{}",
@@ -220,18 +231,36 @@ pub async fn enqueue(
         );
         let mut headers = HeaderMap::new();
         headers.insert("Nats-Msg-Id", id.as_str());
-        let ack = js
-            .publish_with_headers(subject.clone(), headers, bytes.into())
+        let ack = self
+            .js
+            .publish_with_headers(self.subject.clone(), headers, bytes.into())
             .await
             .map_err(|e| queue_err("publishing a job", e))?;
-        pending.push(ack);
-        // Await acks in windows: fast, yet bounded in memory.
-        if pending.len() >= 256 {
-            queued += settle(&mut pending).await?;
+        self.pending.push(ack);
+        if self.pending.len() >= 256 {
+            self.stored += settle(&mut self.pending).await?;
         }
+        Ok(())
     }
-    queued += settle(&mut pending).await?;
-    Ok(queued)
+
+    /// Waits for the last acks. Returns how many jobs were stored: a job already queued (the
+    /// same user and job, within the stream's duplicate window) is not stored twice.
+    pub async fn finish(mut self) -> Result<usize> {
+        Ok(self.stored + settle(&mut self.pending).await?)
+    }
+}
+
+/// Publishes `jobs` ([`Publisher`]); returns how many were stored.
+pub async fn enqueue(
+    js: &jetstream::Context,
+    name: &str,
+    jobs: impl IntoIterator<Item = Job>,
+) -> Result<usize> {
+    let mut publisher = Publisher::new(js, name);
+    for job in jobs {
+        publisher.publish(&job).await?;
+    }
+    publisher.finish().await
 }
 
 async fn settle(pending: &mut Vec<jetstream::context::PublishAckFuture>) -> Result<usize> {

@@ -888,6 +888,22 @@ async fn batch_renders_every_card_resumes_and_reports_failures() {
         String::from_utf8_lossy(&cli.stderr)
     );
     assert!(!report.exists(), "the stale report is removed");
+
+    // A report path that is not a regular file (here a symlink to /dev/null, as an operator
+    // who wants no report might pass) is left alone by a clean run.
+    std::os::unix::fs::symlink("/dev/null", &report).unwrap();
+    let cli = batch_cli(&data, "story");
+    assert!(
+        cli.status.success(),
+        "{}",
+        String::from_utf8_lossy(&cli.stderr)
+    );
+    assert!(
+        report
+            .symlink_metadata()
+            .is_ok_and(|m| m.file_type().is_symlink()),
+        "the symlink is not removed"
+    );
     std::fs::remove_dir_all(&out).unwrap();
     std::fs::remove_file(&data).unwrap();
 }

@@ -31,7 +31,7 @@ pub struct Args {
     #[arg(long)]
     concurrency: Option<usize>,
     /// Where the list of failed cards goes (JSON Lines: user, card, error). Removed when a
-    /// run has no failure, so a file left over is always current.
+    /// run has no failure (if it is a regular file), so a file left over is always current.
     #[arg(long, default_value = "cardfarm-failures.jsonl")]
     report: PathBuf,
 }
@@ -83,11 +83,13 @@ pub fn run(args: Args, templates: &Path, fonts: &Path) -> anyhow::Result<ExitCod
     }
     if report.failures.is_empty() {
         // A report from an earlier run is stale now: remove it, so it cannot be mistaken for
-        // this run's.
-        match std::fs::remove_file(&args.report) {
-            Ok(()) => eprintln!("removed the stale {}", args.report.display()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(e).with_context(|| format!("removing {}", args.report.display())),
+        // this run's. Only a regular file: `--report /dev/null` (a device), a FIFO or a
+        // symlink is not ours to delete.
+        let regular = std::fs::symlink_metadata(&args.report).is_ok_and(|m| m.is_file());
+        if regular {
+            std::fs::remove_file(&args.report)
+                .with_context(|| format!("removing {}", args.report.display()))?;
+            eprintln!("removed the stale {}", args.report.display());
         }
         return Ok(ExitCode::SUCCESS);
     }

@@ -60,9 +60,7 @@ pub fn enqueue(args: EnqueueArgs, templates: &Path, fonts: &Path) -> anyhow::Res
 
     let path = super::data_or_sample(args.data.clone());
     let dataset = Dataset::open(&path)?;
-    let mut jobs = Vec::new();
-    let mut invalid = 0;
-    let mut not_json = Vec::new();
+    let source = path.display().to_string();
     let warn = |shown: usize, message: String| {
         if shown < WARNINGS_SHOWN {
             eprintln!("warning: {message}");
@@ -70,51 +68,53 @@ pub fn enqueue(args: EnqueueArgs, templates: &Path, fonts: &Path) -> anyhow::Res
             eprintln!("warning: more bad records; only counting them from here");
         }
     };
-    for record in dataset.records()? {
-        let record = record?;
-        match record.value {
-            Ok(value) => {
-                if let Err(e) = dataset.validate(record.line, value.clone()) {
-                    warn(
-                        invalid + not_json.len(),
-                        format!("{e} (queued; a worker will dead-letter it)"),
-                    );
-                    invalid += 1;
-                }
-                jobs.push(Job {
-                    stats: value,
-                    templates: args.templates.clone(),
-                    formats: args.formats.clone(),
-                });
-            }
-            Err(e) => {
-                warn(invalid + not_json.len(), format!("{e} (dead-lettered now)"));
-                not_json.push((record.line, record.text, e));
-            }
-        }
-    }
-    let published = jobs.len();
     let runtime = tokio::runtime::Runtime::new()?;
-    let queued = runtime.block_on(async {
+    let (published, queued, invalid, not_json) = runtime.block_on(async {
         let js = queue::connect(&args.queue.nats).await?;
         queue::ensure_streams(&js, &args.queue.stream, args.replicas).await?;
-        let queued = queue::enqueue(&js, &args.queue.stream, jobs).await?;
-        let source = path.display().to_string();
-        for (line, text, error) in &not_json {
-            queue::dead_letter_record(&js, &args.queue.stream, &source, *line, text, error).await?;
+        let mut publisher = queue::Publisher::new(&js, &args.queue.stream);
+        let (mut published, mut invalid, mut not_json) = (0, 0, 0);
+        // One record at a time, read, checked and published: a dataset of millions of users
+        // is never held in memory.
+        for record in dataset.records()? {
+            let record = record?;
+            match record.value {
+                Ok(value) => {
+                    if let Err(e) = dataset.validate(record.line, value.clone()) {
+                        warn(
+                            invalid + not_json,
+                            format!("{e} (queued; a worker will dead-letter it)"),
+                        );
+                        invalid += 1;
+                    }
+                    let job = Job {
+                        stats: value,
+                        templates: args.templates.clone(),
+                        formats: args.formats.clone(),
+                    };
+                    publisher.publish(&job).await?;
+                    published += 1;
+                }
+                Err(e) => {
+                    warn(invalid + not_json, format!("{e} (dead-lettered now)"));
+                    let stream = &args.queue.stream;
+                    queue::dead_letter_record(&js, stream, &source, record.line, &record.text, &e)
+                        .await?;
+                    not_json += 1;
+                }
+            }
         }
-        Ok::<_, cardfarm::Error>(queued)
+        let queued = publisher.finish().await?;
+        Ok::<_, cardfarm::Error>((published, queued, invalid, not_json))
     })?;
     println!(
-        "queued {queued} jobs on stream {} ({} already queued, {invalid} with invalid stats for the workers to dead-letter); {} lines dead-lettered at enqueue (not JSON)",
+        "queued {queued} jobs on stream {} ({} already queued, {invalid} with invalid stats for the workers to dead-letter); {not_json} lines dead-lettered at enqueue (not JSON)",
         args.queue.stream,
         published - queued,
-        not_json.len(),
     );
-    if !not_json.is_empty() {
+    if not_json > 0 {
         eprintln!(
-            "{} lines are not JSON; they are in {} with their line numbers",
-            not_json.len(),
+            "{not_json} lines are not JSON; they are in {} with their line numbers",
             queue::dead_stream(&args.queue.stream)
         );
     }
