@@ -29,13 +29,8 @@ pub fn encode(pixmap: &tiny_skia::Pixmap) -> Result<Png> {
     let encoded = RGB.with_borrow_mut(|rgb| {
         // The same size as the last card: no allocation, no zeroing.
         rgb.resize(w as usize * h as usize * 3, 0);
-        // One pass: drop alpha while checking it is opaque everywhere (premultiplied =
-        // straight when alpha is 255).
-        let mut opaque = true;
-        for (src, dst) in pixmap.data().chunks_exact(4).zip(rgb.chunks_exact_mut(3)) {
-            dst.copy_from_slice(&src[..3]);
-            opaque &= src[3] == 255;
-        }
+        // Premultiplied is straight when alpha is 255.
+        let opaque = drop_alpha(pixmap.data(), rgb);
         opaque.then(|| encode_raw(rgb, w, h, ColorType::Rgb))
     });
     if let Some(png) = encoded {
@@ -47,6 +42,33 @@ pub fn encode(pixmap: &tiny_skia::Pixmap) -> Result<Png> {
         rgba.extend_from_slice(&[c.red(), c.green(), c.blue(), c.alpha()]);
     }
     Ok(Png(encode_raw(&rgba, w, h, ColorType::Rgba)?))
+}
+
+/// Copies RGBA pixels to RGB in one pass, and says whether every alpha is 255. Four pixels at
+/// a time, as words: a byte at a time, this copy took 8% of a card's CPU time; so, 5%.
+fn drop_alpha(rgba: &[u8], rgb: &mut [u8]) -> bool {
+    let word = |b: &[u8]| u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+    let mut alpha = u32::MAX;
+    let mut src = rgba.chunks_exact(16);
+    let mut dst = rgb.chunks_exact_mut(12);
+    for (s, d) in (&mut src).zip(&mut dst) {
+        let (p0, p1, p2, p3) = (word(&s[0..]), word(&s[4..]), word(&s[8..]), word(&s[12..]));
+        alpha &= p0 & p1 & p2 & p3;
+        // Little endian: a pixel's R, G, B are its word's low three bytes.
+        let low = u64::from(p0 & 0xFF_FFFF)
+            | u64::from(p1 & 0xFF_FFFF) << 24
+            | u64::from(p2 & 0xFFFF) << 48;
+        let high = (p2 >> 16) & 0xFF | (p3 & 0xFF_FFFF) << 8;
+        d[..8].copy_from_slice(&low.to_le_bytes());
+        d[8..].copy_from_slice(&high.to_le_bytes());
+    }
+    let mut opaque = alpha >> 24 == 0xFF;
+    let rest = src.remainder().chunks_exact(4);
+    for (s, d) in rest.zip(dst.into_remainder().chunks_exact_mut(3)) {
+        d.copy_from_slice(&s[..3]);
+        opaque &= s[3] == 0xFF;
+    }
+    opaque
 }
 
 /// Encodes 8-bit RGB rows.
@@ -91,4 +113,79 @@ pub fn encode_with(
     writer.write_image_data(data).map_err(err)?;
     writer.finish().map_err(err)?;
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The byte-at-a-time copy `drop_alpha` replaces.
+    fn plain(rgba: &[u8]) -> (Vec<u8>, bool) {
+        let rgb = rgba
+            .chunks_exact(4)
+            .flat_map(|p| [p[0], p[1], p[2]])
+            .collect();
+        (rgb, rgba.chunks_exact(4).all(|p| p[3] == 255))
+    }
+
+    #[test]
+    fn drop_alpha_matches_the_plain_copy_for_any_length_and_any_translucent_pixel() {
+        // Pixel counts with every remainder by 4; bytes that differ at every position.
+        for pixels in [1, 2, 3, 4, 5, 7, 8, 13, 270] {
+            let opaque: Vec<u8> = (0..pixels * 4)
+                .map(|i| {
+                    if i % 4 == 3 {
+                        255
+                    } else {
+                        (i * 37 % 251) as u8
+                    }
+                })
+                .collect();
+            // One translucent pixel at each position in turn: in the word loop or the tail.
+            for translucent in std::iter::once(None).chain((0..pixels).map(Some)) {
+                let mut rgba = opaque.clone();
+                if let Some(p) = translucent {
+                    rgba[p * 4 + 3] = 254;
+                }
+                let mut rgb = vec![0; pixels * 3];
+                let is_opaque = drop_alpha(&rgba, &mut rgb);
+                assert_eq!(
+                    (rgb, is_opaque),
+                    plain(&rgba),
+                    "{pixels} px, {translucent:?}"
+                );
+            }
+        }
+    }
+
+    fn decode(png: &Png) -> (ColorType, Vec<u8>) {
+        let decoder = ::png::Decoder::new(std::io::Cursor::new(png.as_bytes()));
+        let mut reader = decoder.read_info().unwrap();
+        let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+        let info = reader.next_frame(&mut buf).unwrap();
+        buf.truncate(info.buffer_size());
+        (info.color_type, buf)
+    }
+
+    #[test]
+    fn an_opaque_pixmap_is_rgb_and_a_translucent_one_rgba_with_the_same_pixels() {
+        let mut pixmap = tiny_skia::Pixmap::new(7, 3).unwrap();
+        pixmap.fill(tiny_skia::Color::from_rgba8(10, 200, 30, 255));
+        pixmap.pixels_mut()[5] = tiny_skia::ColorU8::from_rgba(1, 2, 3, 255).premultiply();
+        let (color, rgb) = decode(&encode(&pixmap).unwrap());
+        assert_eq!(color, ColorType::Rgb);
+        assert_eq!(rgb, plain(pixmap.data()).0);
+
+        pixmap.pixels_mut()[20] = tiny_skia::ColorU8::from_rgba(200, 100, 50, 128).premultiply();
+        let (color, rgba) = decode(&encode(&pixmap).unwrap());
+        assert_eq!(color, ColorType::Rgba);
+        assert_eq!(&rgba[..4], &[10, 200, 30, 255]);
+        // Demultiplied: within rounding of the straight colour.
+        let last = &rgba[20 * 4..];
+        assert!(
+            last[0].abs_diff(200) <= 1 && last[1].abs_diff(100) <= 1,
+            "{last:?}"
+        );
+        assert_eq!(last[3], 128);
+    }
 }
