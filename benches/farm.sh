@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Whole-run throughput of batch and of queue workers (one per core, one render thread each),
 # against the 1-thread bench times the cores, measured in the same round: the figures and
-# ratios in the README's Performance section.
+# ratios in docs/performance.md.
 #
 #   cargo build --release && benches/farm.sh [ROUNDS] [BIN] [OLD_BIN]
 #
-# ROUNDS (default 7) rounds; BIN defaults to target/release/cardfarm. With OLD_BIN (a copy of an
-# earlier build), each round also runs batch and workers of that build, the order of each pair
+# ROUNDS (default 7) rounds; BIN defaults to target/release/cardfarm. With OLD_BIN (a release
+# build of another commit, to compare with), each round also runs batch and workers of that build, the order of each pair
 # alternating round by round. Needs NATS with JetStream on 127.0.0.1:4222, /dev/shm and python3.
 # Every run renders the whole bundled sample, story format only (588 cards). Run it on a quiet
 # machine: the rounds share the cores with anything else running.

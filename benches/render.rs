@@ -5,7 +5,8 @@
 
 use std::path::Path;
 
-use cardfarm::{png, Renderer, Source, Stats};
+use cardfarm::card::png;
+use cardfarm::{Renderer, Source, Stats};
 use criterion::{criterion_group, criterion_main, Criterion};
 
 // The allocator the `cardfarm` binary uses, so these figures are the binary's.

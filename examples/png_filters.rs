@@ -4,7 +4,7 @@
 
 use std::time::Instant;
 
-use cardfarm::dataset::Dataset;
+use cardfarm::farm::dataset::Dataset;
 use cardfarm::{Renderer, Stats};
 use png::{ColorType, DeflateCompression, Filter};
 
@@ -15,7 +15,7 @@ fn encode(
     deflate: DeflateCompression,
     filter: Filter,
 ) -> usize {
-    cardfarm::png::encode_with(rgb, width, height, ColorType::Rgb, deflate, filter)
+    cardfarm::card::png::encode_with(rgb, width, height, ColorType::Rgb, deflate, filter)
         .expect("encodes")
         .len()
 }

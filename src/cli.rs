@@ -2,10 +2,14 @@
 
 mod batch;
 mod bench;
-mod farm;
+mod enqueue;
+mod queue_status;
 mod render;
+mod schema;
 mod serve;
+mod sign_url;
 mod templates;
+mod worker;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -42,15 +46,15 @@ enum Command {
     /// Render every user's cards in this process (the main job).
     Batch(batch::Args),
     /// Queue one render job per user on NATS JetStream.
-    Enqueue(farm::EnqueueArgs),
+    Enqueue(enqueue::Args),
     /// Drain the job queue: render and store cards until stopped.
-    Worker(farm::WorkerArgs),
+    Worker(worker::Args),
     /// Print the queue's pending, in-flight, completed and dead jobs as JSON.
-    QueueStatus(farm::QueueArgs),
+    QueueStatus(QueueArgs),
     /// Serve cards over HTTP.
     Serve(serve::Args),
     /// Print a signed card link for a server with a signing key.
-    SignUrl(serve::SignArgs),
+    SignUrl(sign_url::Args),
     /// Print the JSON Schema of the stats format.
     Schema,
 }
@@ -63,15 +67,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Command::Render(a) => render::run(a, &templates, &fonts),
         Command::Bench(a) => bench::run(a, &load(&templates, &fonts)?),
         Command::Batch(a) => batch::run(a, &templates, &fonts),
-        Command::Enqueue(a) => farm::enqueue(a, &templates, &fonts),
-        Command::Worker(a) => farm::worker(a, &templates, &fonts),
-        Command::QueueStatus(a) => farm::status(a),
+        Command::Enqueue(a) => enqueue::run(a, &templates, &fonts),
+        Command::Worker(a) => worker::run(a, &templates, &fonts),
+        Command::QueueStatus(a) => queue_status::run(a),
         Command::Serve(a) => serve::run(a, &templates, &fonts),
-        Command::SignUrl(a) => serve::sign(a),
-        Command::Schema => {
-            println!("{:#}", cardfarm::model::json_schema());
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::SignUrl(a) => sign_url::run(a),
+        Command::Schema => schema::run(),
     }
 }
 
@@ -94,9 +95,87 @@ pub fn data_or_sample(flag: Option<PathBuf>) -> PathBuf {
     flag.unwrap_or_else(|| resolve(None, "data/sample.jsonl"))
 }
 
-/// Render threads by default: one per core.
-pub fn cores() -> usize {
-    std::thread::available_parallelism().map_or(2, |n| n.get())
+/// `--templates` and `--formats`: which cards each user gets (`batch`, `enqueue`).
+#[derive(Debug, clap::Args)]
+pub struct Selection {
+    /// Templates to render, comma separated. Default: all.
+    #[arg(long, value_delimiter = ',')]
+    templates: Option<Vec<String>>,
+    /// Formats to render, comma separated. Default: every format a template has.
+    #[arg(long, value_delimiter = ',')]
+    formats: Option<Vec<String>>,
+}
+
+impl Selection {
+    pub fn selection(&self) -> cardfarm::farm::job::CardSelection {
+        cardfarm::farm::job::CardSelection {
+            templates: self.templates.clone(),
+            formats: self.formats.clone(),
+        }
+    }
+}
+
+#[derive(Debug, clap::Args)]
+pub struct QueueArgs {
+    /// NATS server URL.
+    #[arg(long, env = "CARDFARM_NATS", default_value = "nats://127.0.0.1:4222")]
+    nats: String,
+    /// Work stream name (the dead letters go to `<stream>-dead`).
+    #[arg(long, env = "CARDFARM_STREAM", default_value = "cardfarm")]
+    stream: String,
+}
+
+/// A key from a flag or the environment. Unset is a choice (open endpoint, unsigned links);
+/// empty is a mistake that would silently disable the check (`Bearer ` would match an empty
+/// API key, and anyone can sign with an empty signing key), so it is refused.
+pub fn check_key(key: &str, flag: &str, env: &str) -> anyhow::Result<()> {
+    if key.trim().is_empty() {
+        return Err(Usage {
+            message: format!("{flag} (or {env}) is empty"),
+            hint: format!(
+                "set a real key (e.g. `openssl rand -hex 32`), or unset {env} and drop {flag} to run without one"
+            ),
+        }
+        .into());
+    }
+    Ok(())
+}
+
+/// Resolves on SIGTERM or Ctrl-C.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}
+
+/// Structured logs on stderr; `RUST_LOG` filters (default `info`), `CARDFARM_LOG=json` for JSON.
+pub fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = if std::env::var("CARDFARM_LOG").is_ok_and(|v| v == "json") {
+        builder.json().try_init()
+    } else {
+        builder.try_init()
+    };
 }
 
 /// A path flag's value, else `default` in the working directory, else in the source checkout

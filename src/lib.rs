@@ -1,43 +1,35 @@
 //! cardfarm: personal "year in music" story cards, rendered without a browser.
 //!
-//! The pipeline runs one way, one module per stage:
+//! The data flows one way:
 //!
-//! 1. [`model`]: one user's stats, parsed and validated ([`dataset`] reads many).
-//! 2. [`view`]: the stats as templates see them, with everything derived in Rust
-//!    ([`personality`], [`chart`] geometry, [`locale`] numbers, prepared [`photo`]s).
-//! 3. [`template`]: handlebars fills a format's layer → [`template::Svg`]. User text is laid
-//!    out by [`text`] with the bundled [`fonts`] and drawn as outlines.
-//! 4. [`render`]: usvg parses, resvg paints over the cached background → pixmap.
-//! 5. [`png`]: fast encoding → [`png::Png`].
+//! ```text
+//! user stats ─fill─▶ Svg ─parse─▶ usvg Tree ─rasterize─▶ Pixmap ─encode─▶ Png ─put─▶ sink
+//! ```
 //!
-//! The CLI, the HTTP [`server`] (stats from a [`store`]) and the render farm ([`batch`] in one
-//! process, or a [`queue`] of [`job`]s drained by [`worker`]s; both through [`farm`] into a
-//! [`sink`]) are thin shells over [`render::Renderer::render`], run on long-lived
-//! [`threads`].
+//! Three parts, each a folder that reads as its own table of contents:
+//!
+//! - [`card`]: the pipeline for one card, stats → PNG, stage by stage:
+//!   1. [`card::model`]: one user's stats, parsed and validated.
+//!   2. [`card::view`]: the stats as templates see them, everything derived in Rust.
+//!   3. [`card::template`]: handlebars fills a format's layer → [`card::template::Svg`]; user
+//!      text is laid out by [`card::text`] with the bundled [`card::fonts`].
+//!   4. [`card::render`]: usvg parses, resvg paints over the cached background → pixmap.
+//!   5. [`card::png`]: fast encoding → [`card::png::Png`].
+//! - [`farm`]: many cards. A [`farm::dataset`] of users becomes [`farm::job`]s that the
+//!   [`farm::Engine`] renders into a [`farm::sink`], in one process ([`farm::batch`]) or
+//!   through a NATS [`farm::queue`] drained by [`farm::worker`]s.
+//! - [`server`]: cards over HTTP, from posted stats or a [`server::store`].
+//!
+//! Arrows point one way: `card` uses nothing above it; `farm` and `server` use `card`; the
+//! binary's CLI uses all three. Every front end renders through [`Renderer::render`] on the
+//! long-lived [`card::threads`], so the same input gives the same bytes everywhere. Beside
+//! the parts: the one [`Error`] type and the Prometheus text of [`metrics`].
 
-pub mod batch;
-pub mod chart;
-pub mod dataset;
+pub mod card;
 pub mod error;
 pub mod farm;
-pub mod fonts;
-pub mod job;
-pub mod locale;
-pub mod model;
-pub mod personality;
-pub mod photo;
-pub mod png;
-pub mod queue;
-pub mod render;
+pub mod metrics;
 pub mod server;
-pub mod sink;
-pub mod store;
-pub mod template;
-pub mod text;
-pub mod threads;
-pub mod view;
-pub mod worker;
 
+pub use card::{Card, Renderer, Source, Stats};
 pub use error::{Error, Result};
-pub use model::Stats;
-pub use render::{Card, Renderer, Source};

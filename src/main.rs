@@ -24,11 +24,7 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
         Err(payload) => {
-            let message = payload
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| payload.downcast_ref::<String>().cloned())
-                .unwrap_or_default();
+            let message = cardfarm::error::panic_message(payload.as_ref());
             eprintln!("error: internal error: {message}");
             eprintln!("hint: this is a bug in cardfarm; please report it with the command you ran");
             ExitCode::from(70)

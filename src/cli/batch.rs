@@ -8,10 +8,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use cardfarm::batch::{self, Plan};
-use cardfarm::dataset::Dataset;
-use cardfarm::farm::Farm;
-use cardfarm::sink::Sink;
+use cardfarm::farm::batch::{self, Plan};
+use cardfarm::farm::dataset::Dataset;
+use cardfarm::farm::sink::Sink;
+use cardfarm::farm::Engine;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -21,12 +21,8 @@ pub struct Args {
     /// Where the PNGs go: a folder or s3://bucket/prefix.
     #[arg(long, value_name = "DIR | s3://bucket/prefix")]
     out: String,
-    /// Templates to render, comma separated. Default: all.
-    #[arg(long, value_delimiter = ',')]
-    templates: Option<Vec<String>>,
-    /// Formats to render, comma separated. Default: every format a template has.
-    #[arg(long, value_delimiter = ',')]
-    formats: Option<Vec<String>>,
+    #[command(flatten)]
+    cards: super::Selection,
     /// Users rendered at once. Default: the number of cores.
     #[arg(long)]
     concurrency: Option<usize>,
@@ -39,9 +35,11 @@ pub struct Args {
 pub fn run(args: Args, templates: &Path, fonts: &Path) -> anyhow::Result<ExitCode> {
     let dataset = Dataset::open(&super::data_or_sample(args.data.clone()))?;
     let renderer = super::load_warm(templates, fonts)?;
-    let concurrency = args.concurrency.unwrap_or_else(super::cores);
+    let concurrency = args
+        .concurrency
+        .unwrap_or_else(cardfarm::card::threads::cores);
     let sink = Sink::open(&args.out, &super::s3_options_from_env())?;
-    let farm = Arc::new(Farm::new(
+    let engine = Arc::new(Engine::new(
         renderer,
         sink,
         Some(dataset.root().to_path_buf()),
@@ -49,16 +47,15 @@ pub fn run(args: Args, templates: &Path, fonts: &Path) -> anyhow::Result<ExitCod
         true,
     )?);
     let plan = Plan {
-        templates: args.templates.clone(),
-        formats: args.formats.clone(),
+        cards: args.cards.selection(),
         concurrency,
     };
     // An unknown template or format, or a plan that selects no card, fails here, before any work.
-    let cards = batch::cards_per_user(&farm, &plan)? as u64;
+    let cards = batch::cards_per_user(&engine, &plan)? as u64;
     let users = dataset.users()?.count() as u64;
     let progress = Progress::new(users * cards);
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
-    let report = runtime.block_on(batch::run(farm, &dataset, &plan, {
+    let report = runtime.block_on(batch::run(engine, &dataset, &plan, {
         let progress = progress.clone();
         move |done| progress.update(done)
     }));

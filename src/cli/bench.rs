@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use cardfarm::dataset::Dataset;
+use cardfarm::farm::dataset::Dataset;
 use cardfarm::{Renderer, Source, Stats};
 
 #[derive(Debug, clap::Args)]

@@ -7,7 +7,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use cardfarm::dataset::Dataset;
+use cardfarm::farm::dataset::Dataset;
 use cardfarm::{Renderer, Source, Stats};
 
 #[derive(Debug, clap::Args)]

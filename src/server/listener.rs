@@ -2,8 +2,8 @@
 //! not set.
 //!
 //! - **Slow clients.** hyper enforces its HTTP/1 header read timeout only when given a timer,
-//!   and `axum::serve` gives none, so a client that dribbles a request line (or connects and
-//!   says nothing) held a connection for ever. Here every connection has `TokioTimer` and
+//!   and `axum::serve` gives none: behind it, a client that dribbles a request line (or
+//!   connects and says nothing) would hold a connection for ever. Here every connection has `TokioTimer` and
 //!   [`Config::header_timeout`](super::Config::header_timeout), which also closes idle
 //!   keep-alive connections. Connections are HTTP/1 only: the auto builder's protocol sniffing
 //!   has no timeout of its own, and nobody speaks cleartext HTTP/2 to this service.

@@ -1,8 +1,7 @@
 //! Prometheus metrics for the HTTP endpoint.
 
 use prometheus::{
-    Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, Opts, Registry,
-    TextEncoder,
+    HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, Opts, Registry,
 };
 
 pub struct Metrics {
@@ -54,18 +53,15 @@ impl Metrics {
             .expect("valid metric");
         let connections = IntGauge::new("cardfarm_http_connections", "Client connections open now")
             .expect("valid metric");
-        let registry = Registry::new();
-        for c in [
-            Box::new(requests.clone()) as Box<dyn prometheus::core::Collector>,
+        let registry = crate::metrics::registry(vec![
+            Box::new(requests.clone()),
             Box::new(render_seconds.clone()),
             Box::new(cache_hits.clone()),
             Box::new(cache_misses.clone()),
             Box::new(queue_depth.clone()),
             Box::new(in_flight.clone()),
             Box::new(connections.clone()),
-        ] {
-            registry.register(c).expect("metric names are unique");
-        }
+        ]);
         Metrics {
             registry,
             requests,
@@ -80,9 +76,7 @@ impl Metrics {
 
     /// The Prometheus text exposition of every metric.
     pub fn render(&self) -> String {
-        let mut out = Vec::new();
-        let _ = TextEncoder::new().encode(&self.registry.gather(), &mut out);
-        String::from_utf8(out).unwrap_or_default()
+        crate::metrics::text(&self.registry)
     }
 }
 

@@ -17,15 +17,19 @@ pub struct ErrorBody {
         title = "cardfarm",
         description = "Personal year-in-music story cards as PNG"
     ),
-    paths(super::templates, super::render_posted, super::render_stored),
-    components(schemas(super::TemplateInfo, super::FormatInfo, ErrorBody))
+    paths(
+        super::routes::templates,
+        super::routes::render_posted,
+        super::routes::render_stored
+    ),
+    components(schemas(super::routes::TemplateInfo, super::routes::FormatInfo, ErrorBody))
 )]
 struct ApiDoc;
 
 /// The OpenAPI document, with `Stats` and its parts added under `components.schemas`.
 pub fn document() -> serde_json::Value {
     let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
-    let mut stats = crate::model::json_schema();
+    let mut stats = crate::card::model::json_schema();
     // JSON Schema `$defs` become OpenAPI components, and their references follow.
     let defs = stats
         .as_object_mut()

@@ -8,7 +8,7 @@ use prometheus::IntGauge;
 use tokio::sync::Semaphore;
 
 use super::metrics::Metrics;
-use crate::threads::RenderThreads;
+use crate::card::threads::RenderThreads;
 
 pub struct RenderPool {
     /// Permits for running and waiting renders together.

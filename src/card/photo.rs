@@ -174,7 +174,8 @@ fn prepare(image: &str, bytes: &[u8], size: u32) -> Result<Prepared, PhotoError>
     } else {
         image::imageops::resize(&square, size, size, image::imageops::FilterType::Triangle)
     };
-    let png = crate::png::encode_rgba(&circle(&sized), size, size).map_err(|e| corrupt(&e))?;
+    let png =
+        crate::card::png::encode_rgba(&circle(&sized), size, size).map_err(|e| corrupt(&e))?;
     Ok(Arc::new(png))
 }
 
@@ -244,7 +245,7 @@ mod tests {
         let photos = Photos::default();
         // Wider than MAX_SIDE: refused from the header, never decoded.
         let wide = image::RgbImage::new(MAX_SIDE + 1, 2);
-        let png = crate::png::encode_rgb(wide.as_raw(), MAX_SIDE + 1, 2).unwrap();
+        let png = crate::card::png::encode_rgb(wide.as_raw(), MAX_SIDE + 1, 2).unwrap();
         let uri = format!(
             "data:image/png;base64,{}",
             base64::engine::general_purpose::STANDARD.encode(png)
@@ -271,7 +272,7 @@ mod tests {
     #[test]
     fn decodes_crops_and_resizes() {
         let img = image::RgbImage::from_pixel(40, 20, image::Rgb([200, 10, 10]));
-        let png = crate::png::encode_rgb(img.as_raw(), 40, 20).unwrap();
+        let png = crate::card::png::encode_rgb(img.as_raw(), 40, 20).unwrap();
         let uri = format!(
             "data:image/png;base64,{}",
             base64::engine::general_purpose::STANDARD.encode(png)

@@ -1,4 +1,5 @@
-//! Job: one user's cards to render, as the queue carries it.
+//! Job: one user's cards to render, as the queue carries it, and the [`CardSelection`]
+//! (templates × formats) that a job, a batch plan and `enqueue`'s up-front check are made of.
 //!
 //! `{"stats": {…}, "templates": ["minutes"], "formats": ["story"]}`; `templates` and `formats`
 //! are optional (default: every template, in every format it has). The stats stay raw JSON in
@@ -7,13 +8,23 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::card::model::Stats;
+use crate::card::template::Templates;
 use crate::error::{Error, Result};
-use crate::model::Stats;
-use crate::template::Templates;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Job {
     pub stats: serde_json::Value,
+    /// Which of the user's cards to make.
+    #[serde(flatten)]
+    pub cards: CardSelection,
+}
+
+/// Which cards a user gets: the named templates (default: all), each in the named formats
+/// (default: every format it has). A batch plan, a queued job and `enqueue`'s up-front check
+/// are all made of one.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CardSelection {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub templates: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -28,11 +39,10 @@ pub struct CardSpec {
 }
 
 impl Job {
-    pub fn new(stats: &Stats, templates: Option<Vec<String>>, formats: Option<Vec<String>>) -> Job {
+    pub fn new(stats: &Stats, cards: CardSelection) -> Job {
         Job {
             stats: serde_json::to_value(stats).unwrap_or_default(),
-            templates,
-            formats,
+            cards,
         }
     }
 
@@ -40,7 +50,7 @@ impl Job {
     pub fn from_bytes(bytes: &[u8]) -> Result<Job> {
         serde_json::from_slice(bytes).map_err(|e| Error::MalformedJson {
             location: format!("job, line {}, column {}", e.line(), e.column()),
-            message: crate::model::strip_position(&e.to_string()),
+            message: crate::card::model::strip_position(&e.to_string()),
         })
     }
 
@@ -60,10 +70,13 @@ impl Job {
     pub fn stats(&self) -> Result<Stats> {
         Stats::from_value(self.stats.clone())
     }
+}
 
-    /// The cards this job asks for. Unknown template or format names are errors (fatal); a
-    /// template without a requested format is skipped, but a job left with no card at all is
-    /// [`Error::NoCards`] (fatal): acking it as done would report success for nothing.
+impl CardSelection {
+    /// The cards selected, in template then format order. Unknown template or format names
+    /// are errors (fatal); a template without a requested format is skipped, but a selection
+    /// left with no card at all is [`Error::NoCards`] (fatal): acking a job of it as done would
+    /// report success for nothing.
     pub fn cards(&self, templates: &Templates) -> Result<Vec<CardSpec>> {
         let names: Vec<String> = match &self.templates {
             Some(names) => names.clone(),

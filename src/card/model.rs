@@ -139,19 +139,10 @@ impl Stats {
     /// Checks the rules the types cannot carry.
     pub fn validate(&self) -> Result<()> {
         let invalid = |path: String, message: String| Err(Error::InvalidStats { path, message });
-        if self.user_id.is_empty()
-            || self.user_id.len() > 64
-            || !self
-                .user_id
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        {
+        if !is_valid_id(&self.user_id) {
             return invalid(
                 "user_id".into(),
-                format!(
-                    "expected 1 to 64 letters, digits, `-` or `_`, got {:?}",
-                    truncate(&self.user_id)
-                ),
+                format!("expected {ID_RULE}, got {:?}", truncate(&self.user_id)),
             );
         }
         if !(1..=9999).contains(&self.year) {
@@ -167,7 +158,7 @@ impl Stats {
         for (i, a) in self.top_artists.iter().enumerate() {
             check_string(&format!("top_artists[{i}].name"), &a.name)?;
             if let Some(image) = &a.image {
-                if image.len() > crate::photo::MAX_BYTES * 2 {
+                if image.len() > crate::card::photo::MAX_BYTES * 2 {
                     return invalid(
                         format!("top_artists[{i}].image"),
                         "expected a path or a data: URI under 20 MB".into(),
@@ -306,5 +297,31 @@ pub(crate) fn strip_position(message: &str) -> String {
     match message.rfind(" at line ") {
         Some(i) => message[..i].to_string(),
         None => message.to_string(),
+    }
+}
+
+/// What an id may be, as error messages say it.
+pub const ID_RULE: &str = "1 to 64 letters, digits, `-` or `_`";
+
+/// A user id (and a template name in a path): ASCII letters, digits, `-` and `_`, 1 to 64
+/// bytes. Ids become object keys, file names and URL path segments, so anything else (`..`,
+/// slashes, odd Unicode) is refused wherever an id comes in.
+pub fn is_valid_id(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 64
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids() {
+        assert!(is_valid_id("demo") && is_valid_id("u-1_2"));
+        for bad in ["", "..", "a/b", "a%2Fb", "é", &"x".repeat(65)] {
+            assert!(!is_valid_id(bad), "{bad}");
+        }
     }
 }

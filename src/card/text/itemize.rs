@@ -7,7 +7,7 @@ use unicode_bidi::BidiInfo;
 use unicode_script::{Script, UnicodeScript};
 use unicode_segmentation::UnicodeSegmentation;
 
-use crate::fonts::{CjkLang, Class, FaceId, Fonts};
+use crate::card::fonts::{CjkLang, Class, FaceId, Fonts};
 
 /// A piece of the line with one face and one direction. `range` is in bytes of the line.
 #[derive(Debug, Clone, PartialEq)]

@@ -27,10 +27,10 @@ use handlebars::{
 use serde_json::{json, Value};
 
 use super::escape_xml;
-use crate::chart;
-use crate::fonts::Fonts;
-use crate::locale;
-use crate::text::{self, Align, Frame, Style, VAlign};
+use crate::card::fonts::Fonts;
+use crate::card::text::{self, Align, Frame, Style, VAlign};
+use crate::card::view::chart;
+use crate::card::view::locale;
 
 pub(super) fn register(registry: &mut Handlebars<'static>, fonts: Arc<Fonts>) {
     registry.register_helper("text", Box::new(TextHelper(fonts.clone())));

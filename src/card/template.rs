@@ -9,7 +9,7 @@
 //!   background: text, photos, charts.
 //!
 //! Templates are strict: a missing field is an error, not a blank. Values are escaped for XML;
-//! the [`helpers`] that return SVG (`text`, `avatar`) build it from escaped parts.
+//! the `helpers` that return SVG (`text`, `avatar`) build it from escaped parts.
 
 mod helpers;
 
@@ -20,8 +20,8 @@ use std::sync::{Arc, OnceLock};
 use handlebars::Handlebars;
 use serde::Deserialize;
 
+use crate::card::fonts::Fonts;
 use crate::error::{Error, Result};
-use crate::fonts::Fonts;
 
 /// A filled SVG document, ready to parse. Only [`Templates::fill`] makes one, so an unfilled
 /// template cannot reach the rasterizer.
@@ -176,7 +176,7 @@ impl Templates {
                         name: format_name,
                         width: f.width,
                         height: f.height,
-                        photos: f.photos.min(crate::model::MAX_LIST),
+                        photos: f.photos.min(crate::card::model::MAX_LIST),
                         photo_size: f.photo_size.clamp(16, 2048),
                         layer,
                         layer_file,
@@ -244,7 +244,7 @@ impl Templates {
         &self,
         template: &Template,
         format: &Format,
-        view: &crate::view::View,
+        view: &crate::card::view::View,
     ) -> Result<Svg> {
         self.registry
             .render(&format.layer, view)

@@ -2,11 +2,15 @@
 //! Rust (ranks, genre slices, hours, personality, initials, prepared photos), so templates
 //! only place things. Image paths never reach a template; prepared photos do.
 
+pub mod chart;
+pub mod locale;
+pub mod personality;
+
 use serde::Serialize;
 use unicode_segmentation::UnicodeSegmentation;
 
-use crate::model::Stats;
-use crate::personality::{self, Personality};
+use crate::card::model::Stats;
+use personality::Personality;
 
 /// The data a template is filled with.
 #[derive(Debug, Clone, Serialize)]

@@ -5,8 +5,8 @@
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 
+use crate::card::model::Stats;
 use crate::error::{Error, Result};
-use crate::model::Stats;
 
 /// One line of a dataset, not yet validated.
 #[derive(Debug)]
@@ -109,7 +109,7 @@ impl Dataset {
                 self.path.display(),
                 e.column()
             ),
-            message: crate::model::strip_position(&e.to_string()),
+            message: crate::card::model::strip_position(&e.to_string()),
         })
     }
 

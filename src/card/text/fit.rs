@@ -8,7 +8,7 @@ use unicode_linebreak::{linebreaks, BreakOpportunity};
 use unicode_segmentation::UnicodeSegmentation;
 
 use super::shape::{shape_line, Line};
-use crate::fonts::Fonts;
+use crate::card::fonts::Fonts;
 
 /// Horizontal placement of each line in the frame.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -10,7 +10,7 @@ use skrifa::prelude::{LocationRef, Size};
 use skrifa::MetadataProvider;
 
 use super::fit::{Align, Block, VAlign};
-use crate::fonts::Fonts;
+use crate::card::fonts::Fonts;
 
 /// Cap height of the Latin faces, in em: lines are centred on capitals, which is what the eye
 /// reads as centred.

@@ -3,7 +3,7 @@
 use harfrust::{Direction, ShapeOptions, UnicodeBuffer};
 
 use super::itemize::{itemize, Run};
-use crate::fonts::{FaceId, Fonts};
+use crate::card::fonts::{FaceId, Fonts};
 
 /// One glyph, placed on a line drawn at size 1 from x = 0 on the baseline.
 #[derive(Debug, Clone, PartialEq)]

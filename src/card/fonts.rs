@@ -2,7 +2,7 @@
 //!
 //! Rendering never looks at the machine's fonts, so a card is the same everywhere. Two
 //! consumers share the same bytes: usvg gets a [`fontdb::Database`] (for static `<text>` in
-//! backgrounds), and our own text layout ([`crate::text`]) picks a face per script and weight
+//! backgrounds), and our own text layout ([`crate::card::text`]) picks a face per script and weight
 //! with [`Fonts::pick`].
 //!
 //! Faces are ordered by file name, so `Inter…` comes before `Noto…`: the first face that

@@ -1,7 +1,7 @@
 //! Worker: drains the job queue. Pulls jobs with explicit acks, renders them on the farm's
 //! bounded pool, acks only after every PNG is written, and never loses one:
 //!
-//! - the worker, not the server, counts deliveries (see [`crate::queue`] for why the consumer
+//! - the worker, not the server, counts deliveries (see [`crate::farm::queue`] for why the consumer
 //!   redelivers without limit);
 //! - a slow job reports progress (`+WPI`) every third of the consumer's ack wait, so it is not
 //!   handed to a second worker; the heartbeat lives inside the job's task and ends with it;
@@ -26,9 +26,9 @@ use sha2::{Digest, Sha256};
 use tokio::task::JoinSet;
 
 use crate::error::{Error, Result};
-use crate::farm::{Farm, Outcome};
-use crate::job::Job;
-use crate::queue::{self, DeadLetter, Settings};
+use crate::farm::engine::{Engine, Outcome};
+use crate::farm::job::Job;
+use crate::farm::queue::{self, DeadLetter, Settings};
 
 /// How a worker runs.
 #[derive(Debug, Clone)]
@@ -94,7 +94,7 @@ enum Fate {
 
 /// What every job task needs.
 struct Shared {
-    farm: Arc<Farm>,
+    engine: Arc<Engine>,
     js: jetstream::Context,
     stream: String,
     max_deliver: i64,
@@ -105,7 +105,7 @@ struct Shared {
 
 /// Runs until `shutdown` resolves (or, with `exit_when_empty`, the queue is drained).
 pub async fn run(
-    farm: Arc<Farm>,
+    engine: Arc<Engine>,
     js: jetstream::Context,
     config: Config,
     shutdown: impl Future<Output = ()>,
@@ -114,7 +114,7 @@ pub async fn run(
     let stream = queue::ensure_streams(&js, &config.stream, config.settings.replicas).await?;
     let consumer = queue::consumer(&stream, &config.stream, &config.settings).await?;
     let shared = Arc::new(Shared {
-        farm,
+        engine,
         js,
         stream: config.stream.clone(),
         max_deliver: config.settings.max_deliver.max(1),
@@ -295,7 +295,7 @@ async fn handle(shared: &Shared, message: jetstream::Message) -> Fate {
                 tracing::warn!(%user, error = %e, "ack failed; the job will be redelivered");
                 return Fate::Retried;
             }
-            shared.farm.metrics.jobs_done.inc();
+            shared.engine.metrics.jobs_done.inc();
             Fate::Done {
                 cards: outcome.written as u64,
                 bytes: outcome.bytes,
@@ -304,7 +304,7 @@ async fn handle(shared: &Shared, message: jetstream::Message) -> Fate {
         Err(e) if e.is_retryable() && deliveries < shared.max_deliver => {
             let delay = backoff(deliveries);
             tracing::warn!(%user, error = %e, deliveries, ?delay, "job failed; retrying later");
-            shared.farm.metrics.jobs_failed.inc();
+            shared.engine.metrics.jobs_failed.inc();
             if let Err(nak) = message.ack_with(AckKind::Nak(Some(delay))).await {
                 tracing::warn!(%user, error = %nak, "nak failed; the job returns after the ack wait");
             }
@@ -336,7 +336,7 @@ async fn handle(shared: &Shared, message: jetstream::Message) -> Fate {
                 // one a duplicate the stream drops.
                 tracing::warn!(%user, error = %ack, "dead-lettered, but the ack failed; the job will be redelivered");
             }
-            shared.farm.metrics.jobs_dead.inc();
+            shared.engine.metrics.jobs_dead.inc();
             Fate::Dead
         }
     }
@@ -347,7 +347,7 @@ async fn handle(shared: &Shared, message: jetstream::Message) -> Fate {
 async fn process(shared: &Shared, message: &jetstream::Message, job: &Job) -> Result<Outcome> {
     let work = tokio::time::timeout(shared.job_timeout, async {
         shared
-            .farm
+            .engine
             .process(job)
             .await
             .and_then(Outcome::into_result)

@@ -13,13 +13,13 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 use std::sync::Arc;
 
+use crate::card::fonts::Fonts;
+use crate::card::model::Stats;
+use crate::card::photo::{self, Photos, Prepared};
+use crate::card::png::{self, Png};
+use crate::card::template::{Format, Svg, Template, Templates};
+use crate::card::view::View;
 use crate::error::{Error, Result};
-use crate::fonts::Fonts;
-use crate::model::Stats;
-use crate::photo::{self, Photos, Prepared};
-use crate::png::{self, Png};
-use crate::template::{Format, Svg, Template, Templates};
-use crate::view::View;
 
 /// A rendered card and what went less than perfectly (a placeholder for a broken photo…).
 #[derive(Debug, Clone)]
@@ -100,9 +100,7 @@ impl Renderer {
             .iter()
             .flat_map(|t| t.formats.values().map(move |f| (t, f)))
             .collect();
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .min(all.len().max(1));
+        let threads = crate::card::threads::cores().min(all.len().max(1));
         let next = std::sync::atomic::AtomicUsize::new(0);
         let results: Vec<Result<()>> = std::thread::scope(|s| {
             let workers: Vec<_> = (0..threads)
@@ -318,14 +316,9 @@ fn draw(tree: &usvg::Tree, f: &Format, pixmap: &mut tiny_skia::Pixmap) {
 /// Runs one card's work, turning a panic into an error for that card.
 pub(crate) fn guard<T>(template: &str, work: impl FnOnce() -> Result<T>) -> Result<T> {
     catch_unwind(AssertUnwindSafe(work)).unwrap_or_else(|payload| {
-        let message = payload
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "panic".into());
         Err(Error::Panic {
             template: template.to_string(),
-            message,
+            message: crate::error::panic_message(payload.as_ref()),
         })
     })
 }

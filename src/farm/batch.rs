@@ -11,31 +11,18 @@ use std::time::{Duration, Instant};
 
 use tokio::task::JoinSet;
 
-use crate::dataset::Dataset;
 use crate::error::{Error, Result};
-use crate::farm::{Farm, Outcome};
-use crate::job::{CardSpec, Job};
+use crate::farm::dataset::Dataset;
+use crate::farm::engine::{Engine, Outcome};
+use crate::farm::job::{CardSelection, Job};
 
 /// What to render for each user.
 #[derive(Debug, Clone, Default)]
 pub struct Plan {
-    pub templates: Option<Vec<String>>,
-    pub formats: Option<Vec<String>>,
+    /// The cards every user gets.
+    pub cards: CardSelection,
     /// Users rendered at once. Default: the number of cores.
     pub concurrency: usize,
-}
-
-impl Plan {
-    /// The cards each user gets (the same for every user); an error if the plan names an
-    /// unknown template or format, or selects no card at all.
-    pub fn cards(&self, farm: &Farm) -> Result<Vec<CardSpec>> {
-        let probe = Job {
-            stats: serde_json::Value::Null,
-            templates: self.templates.clone(),
-            formats: self.formats.clone(),
-        };
-        probe.cards(farm.renderer().templates())
-    }
 }
 
 /// One card that could not be made.
@@ -76,8 +63,8 @@ impl Report {
 }
 
 /// Cards each user gets under `plan` (the same for every user).
-pub fn cards_per_user(farm: &Farm, plan: &Plan) -> Result<usize> {
-    Ok(plan.cards(farm)?.len())
+pub fn cards_per_user(engine: &Engine, plan: &Plan) -> Result<usize> {
+    Ok(plan.cards.cards(engine.renderer().templates())?.len())
 }
 
 type Joined = std::result::Result<(tokio::task::Id, Result<Outcome>), tokio::task::JoinError>;
@@ -104,14 +91,14 @@ fn joined(
 /// Renders every user of `dataset`. `progress` is called after each user with the cards
 /// finished (written, skipped or failed) so far.
 pub async fn run(
-    farm: Arc<Farm>,
+    engine: Arc<Engine>,
     dataset: &Dataset,
     plan: &Plan,
     progress: impl Fn(u64) + Send + Sync + 'static,
 ) -> Result<Report> {
     let started = Instant::now();
     // Fails before any work if the plan selects nothing.
-    let cards = plan.cards(&farm)?;
+    let cards = plan.cards.cards(engine.renderer().templates())?;
     let concurrency = plan.concurrency.max(1);
     let mut report = Report::default();
     let mut tasks: JoinSet<Result<Outcome>> = JoinSet::new();
@@ -173,15 +160,15 @@ pub async fn run(
             }
         };
         let job = match stats {
-            Ok(stats) => Job::new(&stats, plan.templates.clone(), plan.formats.clone()),
+            Ok(stats) => Job::new(&stats, plan.cards.clone()),
             Err((user, e)) => {
                 absorb(&mut report, user, Err(e));
                 continue;
             }
         };
-        let farm = farm.clone();
+        let engine = engine.clone();
         let user = job.user_id().to_string();
-        let handle = tasks.spawn(async move { farm.process(&job).await });
+        let handle = tasks.spawn(async move { engine.process(&job).await });
         users.insert(handle.id(), user);
     }
     while let Some(finished) = tasks.join_next_with_id().await {

@@ -34,7 +34,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
-use crate::job::Job;
+use crate::farm::job::Job;
 
 /// Consumer settings every worker shares.
 #[derive(Debug, Clone)]
@@ -123,7 +123,8 @@ pub async fn ensure_streams(
         })
         .await
         .map_err(|e| queue_err(&format!("creating stream {dead}"), e))?;
-    // A dead stream made by an older cardfarm lacks the records subject: add it.
+    // The dead stream takes both subjects, jobs and unreadable records; a stream that lacks
+    // one (made by hand, or by a tool that knew only jobs) gets it added.
     let mut config = dead_letters
         .info()
         .await

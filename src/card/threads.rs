@@ -1,14 +1,19 @@
 //! Render threads: a fixed set of long-lived OS threads that every front end's rendering runs
 //! on (the farm's jobs, the server's requests), never on the async executor.
 //!
-//! Long-lived matters: a card allocates a pixmap and encode buffers of several megabytes, and a
-//! thread that renders card after card reuses its allocator's pages. Tokio's blocking pool
-//! hands work to whichever of its threads is idle, so those buffers kept landing on fresh
-//! pages that the kernel had to zero first: 7% of the CPU in a profile of `cardfarm batch`,
-//! against 2% in the bench. These threads, with the buffers `render` and `png` keep per
-//! thread, made batch about 11% faster (README, Performance).
+//! Long-lived matters: a card needs a pixmap and encode buffers of several megabytes, which
+//! `render` and `png` keep per thread, so a thread that renders card after card reuses warm
+//! pages. A pool that hands work to whichever of its threads is idle (tokio's blocking pool)
+//! spreads those buffers over fresh pages that the kernel must zero first: in a profile of
+//! `cardfarm batch` on such a pool, the zeroing took 7% of the CPU (docs/performance.md).
 
 use crate::error::{Error, Result};
+
+/// How many cores this process may use: the default number of render threads everywhere
+/// (falls back to one when the platform cannot tell).
+pub fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
 
 pub struct RenderThreads {
     pool: rayon_core::ThreadPool,
@@ -48,7 +53,7 @@ impl RenderThreads {
                 return;
             }
             // A panic must not end the thread; the caller learns of it as an error.
-            let _ = done.send(crate::render::guard("(job)", || Ok(work())));
+            let _ = done.send(crate::card::render::guard("(job)", || Ok(work())));
         });
         result.await.unwrap_or_else(|_| {
             Err(Error::Panic {

@@ -4,12 +4,12 @@
 //! and emoji come out as boxes (resvg issues 861, 732). We lay text out ourselves and hand
 //! usvg plain paths and images, which it cannot get wrong:
 //!
-//! 1. [`itemize`]: split a line into bidi runs (visual order), then into runs of one face
+//! 1. `itemize`: split a line into bidi runs (visual order), then into runs of one face
 //!    each: a face per script class and weight, colour emoji per grapheme cluster.
 //! 2. [`shape`]: shape each run with harfrust; positions are in em at size 1.
 //! 3. [`fit`]: choose a size and line breaks so the text fits its box: shrink, then wrap,
 //!    then ellipsis.
-//! 4. [`draw`]: write the glyph outlines as `<path>` and emoji bitmaps as `<image>`.
+//! 4. `draw`: write the glyph outlines as `<path>` and emoji bitmaps as `<image>`.
 //!
 //! Because shaping is done at size 1 and scales linearly, one shaping pass measures a line at
 //! every size.
@@ -22,7 +22,7 @@ mod shape;
 pub use fit::{fit, Align, Block, Frame, Style, VAlign};
 pub use shape::Line;
 
-use crate::fonts::Fonts;
+use crate::card::fonts::Fonts;
 
 /// Shapes one line of text (no wrapping, no fitting): for measuring and for inspecting which
 /// face drew what.

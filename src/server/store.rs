@@ -29,9 +29,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::dataset::Dataset;
+use crate::card::model::Stats;
 use crate::error::{Error, Result};
-use crate::model::Stats;
+use crate::farm::dataset::Dataset;
 
 /// The SQL that creates the stats table (idempotent).
 pub const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS cardfarm_stats (

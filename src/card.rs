@@ -1,0 +1,32 @@
+//! Card: the pipeline for one card, stats → PNG, in its order.
+//!
+//! ```text
+//! stats JSON ─model─▶ Stats ─view─▶ View ─template (handlebars + text layout)─▶ Svg
+//!       ─render: usvg parse─▶ Tree ─resvg, over the cached background─▶ Pixmap ─png─▶ Png
+//! ```
+//!
+//! 1. [`model`]: one listener's stats, parsed, validated and cleaned.
+//! 2. [`view`]: the stats as templates see them, with everything derived in Rust
+//!    ([`view::personality`], [`view::chart`] geometry, [`view::locale`] numbers).
+//! 3. [`template`]: the compiled templates; handlebars fills a format's layer → [`template::Svg`].
+//!    User text is laid out by [`text`] with the bundled [`fonts`]; artist images come
+//!    checked and pre-sized from [`photo`].
+//! 4. [`render`]: the stages in order; usvg parses, resvg paints over the cached background.
+//! 5. [`png`]: fast encoding → [`png::Png`].
+//!
+//! [`threads`] are the long-lived render threads every front end renders on. This part knows
+//! nothing of files of many users, queues, HTTP or storage: those are [`crate::farm`] and
+//! [`crate::server`], which use it.
+
+pub mod fonts;
+pub mod model;
+pub mod photo;
+pub mod png;
+pub mod render;
+pub mod template;
+pub mod text;
+pub mod threads;
+pub mod view;
+
+pub use model::Stats;
+pub use render::{Card, Renderer, Source};

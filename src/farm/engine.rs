@@ -1,0 +1,232 @@
+//! Engine: the machinery batch and queue workers share. An [`Engine`] takes a [`Job`], renders the
+//! cards it asks for on a bounded pool of render threads (never on the async executor), and
+//! writes each PNG to the [`Sink`] under its fixed key. Errors say whether a retry could help
+//! ([`Error::is_retryable`]): invalid stats are fatal, storage hiccups are not.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+use prometheus::{HistogramOpts, HistogramVec, IntCounter, Opts, Registry};
+
+use crate::card::render::{Renderer, Source};
+use crate::card::threads::RenderThreads;
+use crate::error::{Error, Result};
+use crate::farm::job::{self, CardSpec, Job};
+use crate::farm::sink::Sink;
+
+/// What one job did.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub written: usize,
+    /// Cards already in the sink (resumed runs).
+    pub skipped: usize,
+    pub bytes: u64,
+    pub warnings: Vec<String>,
+    /// Cards that could not be made. One card's failure does not stop the others.
+    pub failed: Vec<CardFailure>,
+}
+
+/// One card that could not be rendered or stored.
+#[derive(Debug)]
+pub struct CardFailure {
+    pub card: CardSpec,
+    pub error: Error,
+}
+
+impl Outcome {
+    /// The job as a whole: `Ok` when every card is stored, else the error that decides its
+    /// fate. A fatal card error wins over a retryable one: retrying cannot fix it, so the job
+    /// goes to the dead letters at once (and is rendered whole again when it is replayed).
+    pub fn into_result(mut self) -> Result<Outcome> {
+        if self.failed.is_empty() {
+            return Ok(self);
+        }
+        let decisive = self
+            .failed
+            .iter()
+            .position(|f| !f.error.is_retryable())
+            .unwrap_or(0);
+        Err(self.failed.swap_remove(decisive).error)
+    }
+}
+
+/// Renderer, sink and render threads, shared by every job.
+pub struct Engine {
+    renderer: Arc<Renderer>,
+    sink: Sink,
+    /// Folder that relative image paths in stats resolve against.
+    images: Option<PathBuf>,
+    threads: RenderThreads,
+    /// Skip cards whose key exists (batch resume). Workers always write: redelivery is
+    /// harmless and a HEAD per card would cost more than it saves.
+    skip_existing: bool,
+    pub metrics: Metrics,
+}
+
+impl Engine {
+    pub fn new(
+        renderer: Arc<Renderer>,
+        sink: Sink,
+        images: Option<PathBuf>,
+        concurrency: usize,
+        skip_existing: bool,
+    ) -> Result<Engine> {
+        Ok(Engine {
+            renderer,
+            sink,
+            images,
+            threads: RenderThreads::new(concurrency)?,
+            skip_existing,
+            metrics: Metrics::new(),
+        })
+    }
+
+    pub fn renderer(&self) -> &Arc<Renderer> {
+        &self.renderer
+    }
+
+    pub fn sink(&self) -> &Sink {
+        &self.sink
+    }
+
+    /// Renders and stores every card of `job`. A job-level problem (invalid stats, no cards,
+    /// unknown template) is the `Err`; a card that fails to render or store is recorded in
+    /// [`Outcome::failed`] and the other cards are still made.
+    pub async fn process(&self, job: &Job) -> Result<Outcome> {
+        let stats = job.stats()?;
+        let cards = job.cards.cards(self.renderer.templates())?;
+        let mut outcome = Outcome::default();
+        let mut todo = Vec::new();
+        for card in cards {
+            let key = job::key(self.sink.prefix(), &stats.user_id, &card);
+            if !self.skip_existing {
+                todo.push((card, key));
+                continue;
+            }
+            match self.sink.exists(&key).await {
+                Ok(true) => outcome.skipped += 1,
+                Ok(false) => todo.push((card, key)),
+                Err(error) => outcome.failed.push(CardFailure { card, error }),
+            }
+        }
+        if todo.is_empty() {
+            return Ok(outcome);
+        }
+        // One render thread renders the user's cards in turn: their photos stay cached. A job
+        // given up on (a time limit) once its thread has started still runs to its end, so
+        // the threads are never oversubscribed.
+        let renderer = self.renderer.clone();
+        let images = self.images.clone();
+        let specs: Vec<_> = todo.iter().map(|(c, _)| c.clone()).collect();
+        let histogram = self.metrics.render_seconds.clone();
+        // The one place cards are rendered.
+        let rendered = self
+            .threads
+            .run(move || {
+                let source = Source {
+                    stats: &stats,
+                    root: images.as_deref(),
+                };
+                specs
+                    .iter()
+                    .map(|c| {
+                        let started = Instant::now();
+                        let card = renderer.render(source, &c.template, &c.format);
+                        histogram
+                            .with_label_values(&[c.template.as_str()])
+                            .observe(started.elapsed().as_secs_f64());
+                        card
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .await?;
+        let mut writes = Vec::new();
+        for ((card, key), result) in todo.into_iter().zip(rendered) {
+            match result {
+                Ok(rendered) => {
+                    outcome.warnings.extend(rendered.warnings);
+                    let png = rendered.png.0;
+                    let bytes = png.len() as u64;
+                    let sink = self.sink.clone();
+                    writes.push(async move {
+                        let result = sink.put(&key, png).await.map(|_| bytes);
+                        (card, result)
+                    });
+                }
+                Err(error) => outcome.failed.push(CardFailure { card, error }),
+            }
+        }
+        for (card, written) in futures::future::join_all(writes).await {
+            match written {
+                Ok(bytes) => {
+                    outcome.written += 1;
+                    outcome.bytes += bytes;
+                    self.metrics.bytes_written.inc_by(bytes);
+                }
+                Err(error) => outcome.failed.push(CardFailure { card, error }),
+            }
+        }
+        Ok(outcome)
+    }
+}
+
+/// Prometheus metrics of a farm process.
+#[derive(Clone)]
+pub struct Metrics {
+    pub registry: Registry,
+    pub jobs_done: IntCounter,
+    pub jobs_failed: IntCounter,
+    pub jobs_dead: IntCounter,
+    pub render_seconds: HistogramVec,
+    pub bytes_written: IntCounter,
+}
+
+impl Metrics {
+    fn new() -> Metrics {
+        let counter = |name: &str, help: &str| {
+            IntCounter::with_opts(Opts::new(name, help)).expect("valid metric")
+        };
+        let jobs_done = counter(
+            "cardfarm_jobs_done_total",
+            "Jobs whose cards are all stored",
+        );
+        let jobs_failed = counter(
+            "cardfarm_jobs_failed_total",
+            "Job attempts that failed and will be retried",
+        );
+        let jobs_dead = counter(
+            "cardfarm_jobs_dead_total",
+            "Jobs moved to the dead-letter stream",
+        );
+        let render_seconds = HistogramVec::new(
+            HistogramOpts::new("cardfarm_render_seconds", "Card render time by template")
+                .buckets(vec![0.005, 0.01, 0.015, 0.02, 0.03, 0.05, 0.1, 0.25, 1.0]),
+            &["template"],
+        )
+        .expect("valid metric");
+        let bytes_written = counter(
+            "cardfarm_bytes_written_total",
+            "PNG bytes written to storage",
+        );
+        Metrics {
+            registry: crate::metrics::registry(vec![
+                Box::new(jobs_done.clone()),
+                Box::new(jobs_failed.clone()),
+                Box::new(jobs_dead.clone()),
+                Box::new(render_seconds.clone()),
+                Box::new(bytes_written.clone()),
+            ]),
+            jobs_done,
+            jobs_failed,
+            jobs_dead,
+            render_seconds,
+            bytes_written,
+        }
+    }
+
+    /// The Prometheus text exposition.
+    pub fn render(&self) -> String {
+        crate::metrics::text(&self.registry)
+    }
+}

@@ -1,0 +1,295 @@
+//! Routes: the handlers. Both render routes end in one shared tail ([`card`]): ETag, `304`,
+//! the PNG cache, the render pool, the response.
+
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, PathRejection};
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+
+use super::error::ApiError;
+use super::etag::{self, Origin};
+use super::params::{body_error, json_depth, Params, MAX_JSON_DEPTH};
+use super::pool::PoolError;
+use super::{openapi, sign, AppState};
+use crate::card::model::{is_valid_id, Stats, ID_RULE};
+use crate::card::render::Source;
+
+/// A template as the API lists it.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct TemplateInfo {
+    name: String,
+    description: String,
+    version: u32,
+    formats: Vec<FormatInfo>,
+}
+
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct FormatInfo {
+    name: String,
+    width: u32,
+    height: u32,
+}
+
+/// Lists templates with their formats and sizes.
+#[utoipa::path(get, path = "/v1/templates", responses((status = 200, body = [TemplateInfo])))]
+pub(super) async fn templates(State(state): State<Arc<AppState>>) -> Json<Vec<TemplateInfo>> {
+    Json(
+        state
+            .renderer
+            .templates()
+            .iter()
+            .map(|t| TemplateInfo {
+                name: t.name.clone(),
+                description: t.description.clone(),
+                version: t.version,
+                formats: t
+                    .formats
+                    .values()
+                    .map(|f| FormatInfo {
+                        name: f.name.clone(),
+                        width: f.width,
+                        height: f.height,
+                    })
+                    .collect(),
+            })
+            .collect(),
+    )
+}
+
+#[derive(Debug, utoipa::IntoParams)]
+#[allow(dead_code)] // Describes the query for /openapi.json; `Params` parses it.
+struct FormatQuery {
+    /// `story` (default), `square` or `landscape`, as the template offers.
+    format: Option<String>,
+}
+
+/// Renders the stats in the body.
+#[utoipa::path(
+    post,
+    path = "/v1/render/{template}",
+    params(("template" = String, Path, description = "template name"), FormatQuery),
+    request_body(content = inline(Object), description = "one user's stats (schema: components.schemas.Stats)", content_type = "application/json"),
+    responses(
+        (status = 200, description = "the card", content_type = "image/png"),
+        (status = 304, description = "unchanged (If-None-Match)"),
+        (status = 400, description = "malformed JSON, path or query", body = openapi::ErrorBody),
+        (status = 401, description = "missing or wrong API key (WWW-Authenticate: Bearer)", body = openapi::ErrorBody),
+        (status = 404, description = "unknown template or format", body = openapi::ErrorBody),
+        (status = 408, description = "body not sent in time", body = openapi::ErrorBody),
+        (status = 413, description = "body too large", body = openapi::ErrorBody),
+        (status = 422, description = "invalid stats", body = openapi::ErrorBody),
+        (status = 503, description = "overloaded; see Retry-After", body = openapi::ErrorBody),
+    ),
+    security(("api_key" = []))
+)]
+pub(super) async fn render_posted(
+    State(state): State<Arc<AppState>>,
+    template: Result<Path<String>, PathRejection>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let Path(template) = template?;
+    let query = Params::parse(&uri)?;
+    let body = body.map_err(|e| body_error(&e, &state.config))?;
+    let format = query.format.unwrap_or_else(|| "story".into());
+    state.renderer.templates().get(&template, &format)?;
+    if json_depth(&body) > MAX_JSON_DEPTH {
+        return Err(ApiError::bad_request(format!(
+            "JSON nested deeper than {MAX_JSON_DEPTH} levels"
+        )));
+    }
+    let text =
+        std::str::from_utf8(&body).map_err(|_| ApiError::bad_request("body is not UTF-8"))?;
+    let stats = Stats::from_json(text, "request body")?;
+    card(
+        &state,
+        stats,
+        Origin::Posted,
+        template,
+        format,
+        &headers,
+        "private, max-age=0, must-revalidate",
+    )
+    .await
+}
+
+#[derive(Debug, utoipa::IntoParams)]
+#[allow(dead_code)] // Describes the query for /openapi.json; `Params` parses it.
+struct CardQuery {
+    /// `story` (default), `square` or `landscape`.
+    format: Option<String>,
+    /// Expiry, unix seconds (part of the signed query).
+    exp: Option<u64>,
+    /// Hex HMAC-SHA256 of the path and query without `sig` (when the server has a signing key).
+    sig: Option<String>,
+}
+
+/// Renders a stored user's card.
+#[utoipa::path(
+    get,
+    path = "/v1/cards/{user_id}/{template}.png",
+    params(
+        ("user_id" = String, Path, description = "letters, digits, - and _"),
+        ("template" = String, Path, description = "template name"),
+        CardQuery
+    ),
+    responses(
+        (status = 200, description = "the card", content_type = "image/png"),
+        (status = 304, description = "unchanged (If-None-Match)"),
+        (status = 400, description = "malformed path or query", body = openapi::ErrorBody),
+        (status = 403, description = "missing, wrong or expired signature", body = openapi::ErrorBody),
+        (status = 404, description = "unknown user, template or format", body = openapi::ErrorBody),
+        (status = 500, description = "internal error, such as a corrupt stored record", body = openapi::ErrorBody),
+        (status = 503, description = "overloaded or store unavailable; see Retry-After", body = openapi::ErrorBody),
+    )
+)]
+pub(super) async fn render_stored(
+    State(state): State<Arc<AppState>>,
+    path: Result<Path<(String, String)>, PathRejection>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let Path((user_id, file)) = path?;
+    let query = Params::parse(&uri)?;
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    if let Some(key) = &state.config.signing_key {
+        sign::verify(key, uri.path(), uri.query(), now)
+            .map_err(|r| ApiError::forbidden(r.to_string()))?;
+    }
+    if !is_valid_id(&user_id) {
+        return Err(ApiError::bad_request(format!("user id must be {ID_RULE}")));
+    }
+    let template = file
+        .strip_suffix(".png")
+        .filter(|t| is_valid_id(t))
+        .ok_or_else(|| ApiError::bad_request("expected /v1/cards/{user_id}/{template}.png"))?
+        .to_string();
+    let format = query.format.unwrap_or_else(|| "story".into());
+    state.renderer.templates().get(&template, &format)?;
+    let (stats, root) = state
+        .store
+        .get(&user_id)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("unknown user `{user_id}`")))?;
+    // A CDN may keep the card for a day, but never past the link's expiry.
+    let mut max_age = 86_400;
+    if let Some(exp) = query.exp {
+        max_age = max_age.min(exp.saturating_sub(now));
+    }
+    let cache_control = format!("public, max-age={}, s-maxage={max_age}", max_age.min(3600));
+    card(
+        &state,
+        stats,
+        Origin::Stored(root),
+        template,
+        format,
+        &headers,
+        &cache_control,
+    )
+    .await
+}
+
+/// The shared tail of both render routes: ETag, 304, cache, pool, response.
+async fn card(
+    state: &Arc<AppState>,
+    stats: Stats,
+    origin: Origin,
+    template: String,
+    format: String,
+    headers: &HeaderMap,
+    cache_control: &str,
+) -> Result<Response, ApiError> {
+    let etag = etag::etag(state, &stats, &origin, &template, &format);
+    let respond = |status: StatusCode, png: Option<Bytes>| -> Response {
+        let mut response = match png {
+            // `Bytes` is shared, not copied: a cache hit hands the cached buffer to hyper.
+            Some(png) => (status, [(header::CONTENT_TYPE, "image/png")], png).into_response(),
+            None => status.into_response(),
+        };
+        let h = response.headers_mut();
+        if let Ok(v) = HeaderValue::from_str(&etag) {
+            h.insert(header::ETAG, v);
+        }
+        if let Ok(v) = HeaderValue::from_str(cache_control) {
+            h.insert(header::CACHE_CONTROL, v);
+        }
+        response
+    };
+    if etag::matches(headers, &etag) {
+        return Ok(respond(StatusCode::NOT_MODIFIED, None));
+    }
+    if let Some(png) = state.cache.get(&etag) {
+        state.metrics.cache_hits.inc();
+        return Ok(respond(StatusCode::OK, Some(png)));
+    }
+    state.metrics.cache_misses.inc();
+    let renderer = state.renderer.clone();
+    let (t, f) = (template.clone(), format.clone());
+    // Timed inside the work, so the histogram is the render alone, not the wait for a thread.
+    let render_seconds = state
+        .metrics
+        .render_seconds
+        .with_label_values(&[template.as_str()]);
+    let rendered = state
+        .pool
+        .run(&state.metrics, move || {
+            let root = match &origin {
+                Origin::Posted => None,
+                Origin::Stored(root) => root.as_deref(),
+            };
+            let timer = render_seconds.start_timer();
+            let result = renderer.render(
+                Source {
+                    stats: &stats,
+                    root,
+                },
+                &t,
+                &f,
+            );
+            match result {
+                Ok(_) => timer.observe_duration(),
+                Err(_) => {
+                    timer.stop_and_discard();
+                }
+            }
+            result
+        })
+        .await;
+    let card = match rendered {
+        Ok(result) => result?,
+        Err(PoolError::Overloaded) => return Err(ApiError::overloaded()),
+        Err(PoolError::Crashed) => return Err(ApiError::internal("render thread crashed")),
+    };
+    for warning in &card.warnings {
+        tracing::warn!(%template, %warning, "card rendered with a placeholder");
+    }
+    let png = Bytes::from(card.png.0);
+    // A placeholder may stand for a photo that is only missing for now: render it again next
+    // time rather than keep it.
+    if card.warnings.is_empty() {
+        state.cache.put(etag.clone(), png.clone());
+    }
+    Ok(respond(StatusCode::OK, Some(png)))
+}
+
+pub(super) async fn ready(State(state): State<Arc<AppState>>) -> Response {
+    match state.store.ready().await {
+        Ok(()) => "ready".into_response(),
+        Err(e) => ApiError::from(e).into_response(),
+    }
+}
+
+pub(super) async fn metrics(State(state): State<Arc<AppState>>) -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        state.metrics.render(),
+    )
+}
