@@ -1,43 +1,36 @@
 //! The real `cardfarm` binary, driven in temporary folders: what designers type.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
+use std::path::Path;
+use std::process::Output;
+use std::time::Duration;
+
+use common::process::{self, Running};
+use common::{eventually, repo, TempDir};
+
+/// Runs `cardfarm args` in `dir`.
 fn cardfarm(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cardfarm"))
+    process::cardfarm()
         .args(args)
         .current_dir(dir)
-        .env_remove("CARDFARM_DATA")
-        .env_remove("CARDFARM_TEMPLATES")
-        .env_remove("CARDFARM_FONTS")
         .output()
         .expect("the binary runs")
-}
-
-fn repo() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// A fresh temporary folder for one test.
-fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("cardfarm-cli-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
+/// Width and height of a PNG file.
 fn png_size(path: &Path) -> (u32, u32) {
-    let img = image::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    (img.width(), img.height())
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    common::png_size(&bytes)
 }
 
 #[test]
 fn renders_the_demo_user_from_the_bundled_sample() {
-    let dir = temp("demo");
+    let dir = TempDir::new("cli-demo");
     let o = cardfarm(
         &[
             "render",
@@ -56,7 +49,7 @@ fn renders_the_demo_user_from_the_bundled_sample() {
 
 #[test]
 fn all_renders_every_template_and_format_and_emits_svg() {
-    let dir = temp("all");
+    let dir = TempDir::new("cli-all");
     let o = cardfarm(
         &[
             "render",
@@ -95,16 +88,9 @@ fn all_renders_every_template_and_format_and_emits_svg() {
 
 #[test]
 fn templates_lists_every_template() {
-    let o = cardfarm(&["templates"], &temp("list"));
+    let o = cardfarm(&["templates"], &TempDir::new("cli-list"));
     let out = String::from_utf8_lossy(&o.stdout);
-    for t in [
-        "minutes",
-        "top-artists",
-        "top-songs",
-        "top-genres",
-        "listening-clock",
-        "summary",
-    ] {
+    for &t in common::TEMPLATES {
         assert!(out.contains(t), "{t} missing from:\n{out}");
     }
     assert!(out.contains("landscape 1200×630"));
@@ -127,7 +113,7 @@ fn assert_fails(args: &[&str], dir: &Path, needles: &[&str]) {
 
 #[test]
 fn unknown_user_template_and_format_are_named() {
-    let dir = temp("unknown");
+    let dir = TempDir::new("cli-unknown");
     assert_fails(
         &["render", "-u", "nobody", "-t", "minutes"],
         &dir,
@@ -147,7 +133,7 @@ fn unknown_user_template_and_format_are_named() {
 
 #[test]
 fn malformed_and_invalid_stats_name_line_column_and_field() {
-    let dir = temp("stats");
+    let dir = TempDir::new("cli-stats");
     std::fs::write(dir.join("bad.json"), "{\n  \"user_id\": \"x\",\n  oops\n}").unwrap();
     assert_fails(
         &["render", "--stats", "bad.json", "-t", "minutes"],
@@ -155,10 +141,7 @@ fn malformed_and_invalid_stats_name_line_column_and_field() {
         &["line 3, column 3"],
     );
 
-    let mut v: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(repo().join("tests/fixtures/typical.json")).unwrap(),
-    )
-    .unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(&common::typical_json()).unwrap();
     v["top_artists"][2]["minutes"] = serde_json::json!(-4);
     std::fs::write(dir.join("neg.json"), v.to_string()).unwrap();
     assert_fails(
@@ -170,7 +153,7 @@ fn malformed_and_invalid_stats_name_line_column_and_field() {
 
 #[test]
 fn a_broken_template_names_its_file_and_line() {
-    let dir = temp("broken");
+    let dir = TempDir::new("cli-broken");
     let templates = dir.join("templates/bad");
     std::fs::create_dir_all(&templates).unwrap();
     std::fs::write(
@@ -224,7 +207,7 @@ fn a_broken_template_names_its_file_and_line() {
 
 #[test]
 fn schema_prints_the_stats_json_schema() {
-    let o = cardfarm(&["schema"], &temp("schema"));
+    let o = cardfarm(&["schema"], &TempDir::new("cli-schema"));
     let schema: serde_json::Value = serde_json::from_slice(&o.stdout).expect("schema is JSON");
     assert_eq!(schema["title"], "Stats");
     assert!(schema["required"]
@@ -246,37 +229,25 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// Polls until `check` holds, for at most 30 seconds.
-fn eventually(mut check: impl FnMut() -> bool) -> bool {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    while std::time::Instant::now() < deadline {
-        if check() {
-            return true;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
-    false
-}
-
 #[test]
 fn watch_re_renders_when_a_template_changes() {
-    let dir = temp("watch");
+    let dir = TempDir::new("cli-watch");
     copy_dir(&repo().join("templates"), &dir.join("templates"));
-    let stats = repo().join("tests/fixtures/typical.json");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_cardfarm"))
+    let stats = common::fixtures().join("typical.json");
+    let mut command = process::cardfarm();
+    command
         .args(["--template-dir", "templates", "--font-dir"])
         .arg(repo().join("fonts"))
         .args(["render", "--stats"])
         .arg(&stats)
         .args(["-t", "top-artists", "--out", "card.png", "--watch"])
-        .current_dir(&dir)
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+        .current_dir(&dir);
+    let watcher = Running::spawn(command).unwrap();
     let out = dir.join("card.png");
     // Wait for a complete first card (a PNG that decodes), not a half-written file.
-    let first =
-        eventually(|| std::fs::read(&out).is_ok_and(|b| image::load_from_memory(&b).is_ok()));
+    let first = eventually(Duration::from_secs(30), || {
+        std::fs::read(&out).is_ok_and(|b| image::load_from_memory(&b).is_ok())
+    });
     let before = std::fs::read(&out).unwrap_or_default();
     // Change what the card shows: the badge text.
     let layer = dir.join("templates/top-artists/story.svg.hbs");
@@ -284,9 +255,10 @@ fn watch_re_renders_when_a_template_changes() {
         .unwrap()
         .replace("\"#1\"", "\"No.1\"");
     std::fs::write(&layer, changed).unwrap();
-    let rerendered = eventually(|| std::fs::read(&out).is_ok_and(|b| !b.is_empty() && b != before));
-    child.kill().unwrap();
-    child.wait().unwrap();
+    let rerendered = eventually(Duration::from_secs(30), || {
+        std::fs::read(&out).is_ok_and(|b| !b.is_empty() && b != before)
+    });
+    drop(watcher);
     assert!(first, "the first render never appeared");
     assert!(rerendered, "no re-render after the template changed");
 }

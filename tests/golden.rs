@@ -7,9 +7,12 @@
 //! goldens (compressed with oxipng) and still fails, so blessing is always deliberate; look at
 //! every rewritten PNG, then run the tests again.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use cardfarm::{Renderer, Source, Stats};
+use common::{fixture, fixtures, repo};
 
 /// Per-channel difference that still counts as equal (float rounding across CPUs).
 const CHANNEL_TOLERANCE: u8 = 3;
@@ -18,17 +21,7 @@ const MAX_DIFFERING_PIXELS: usize = 16;
 
 /// Which edge fixtures are checked on which templates: where the edge shows.
 const EDGES: &[(&str, &[&str])] = &[
-    (
-        "empty",
-        &[
-            "minutes",
-            "top-artists",
-            "top-songs",
-            "top-genres",
-            "listening-clock",
-            "summary",
-        ],
-    ),
+    ("empty", common::TEMPLATES),
     ("zeros", &["minutes", "top-genres", "listening-clock"]),
     (
         "maximal",
@@ -68,21 +61,6 @@ const EDGES: &[(&str, &[&str])] = &[
     ("early-bird", &["listening-clock"]),
 ];
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn renderer() -> Renderer {
-    Renderer::load(&root().join("templates"), &root().join("fonts"))
-        .expect("templates and fonts load")
-}
-
-fn fixture(name: &str) -> Stats {
-    let path = root().join("tests/fixtures").join(format!("{name}.json"));
-    let json = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    Stats::from_json(&json, &path.display().to_string()).unwrap_or_else(|e| panic!("{e}"))
-}
-
 struct Case {
     fixture: String,
     template: String,
@@ -91,7 +69,7 @@ struct Case {
 
 impl Case {
     fn golden(&self) -> PathBuf {
-        root()
+        repo()
             .join("golden")
             .join(format!("{}-{}", self.template, self.format))
             .join(format!("{}.png", self.fixture))
@@ -125,7 +103,7 @@ fn cases(renderer: &Renderer) -> Vec<Case> {
 }
 
 fn render(renderer: &Renderer, stats: &Stats, template: &str, format: &str) -> Vec<u8> {
-    let fixtures = root().join("tests/fixtures");
+    let fixtures = fixtures();
     let source = Source {
         stats,
         root: Some(&fixtures),
@@ -200,7 +178,7 @@ fn write_diff(name: &str, expected: &Image, actual: &Image) -> PathBuf {
             strip.put_pixel(w + x, y, image::Rgba(px));
         }
     }
-    let out = root()
+    let out = repo()
         .join("target/golden-diff")
         .join(format!("{}.png", name.replace('/', "--")));
     std::fs::create_dir_all(out.parent().unwrap()).unwrap();
@@ -217,14 +195,14 @@ fn bless(path: &Path, png: &[u8]) {
 
 #[test]
 fn goldens_match() {
-    let renderer = renderer();
+    let renderer: &Renderer = common::renderer();
     let blessing = std::env::var_os("CARDFARM_BLESS").is_some();
     let mut failures = Vec::new();
     let mut blessed = 0;
-    let cases = cases(&renderer);
+    let cases = cases(renderer);
     for case in &cases {
         let stats = fixture(&case.fixture);
-        let png = render(&renderer, &stats, &case.template, &case.format);
+        let png = render(renderer, &stats, &case.template, &case.format);
         let golden = case.golden();
         let expected = std::fs::read(&golden).ok().map(|b| decode(&b));
         let actual = decode(&png).expect("our own PNG decodes");
@@ -266,10 +244,10 @@ fn goldens_match() {
 /// Goldens with no case behind them are stale: a renamed template or fixture.
 #[test]
 fn no_orphan_goldens() {
-    let renderer = renderer();
-    let expected: Vec<PathBuf> = cases(&renderer).iter().map(Case::golden).collect();
+    let renderer: &Renderer = common::renderer();
+    let expected: Vec<PathBuf> = cases(renderer).iter().map(Case::golden).collect();
     let mut orphans = Vec::new();
-    for dir in std::fs::read_dir(root().join("golden"))
+    for dir in std::fs::read_dir(repo().join("golden"))
         .expect("golden/ exists")
         .flatten()
     {
@@ -289,7 +267,7 @@ fn no_orphan_goldens() {
 /// The comparison is not blind: one changed digit in the minutes must fail it.
 #[test]
 fn comparison_catches_a_changed_digit() {
-    let renderer = renderer();
+    let renderer: &Renderer = common::renderer();
     let mut stats = fixture("typical");
     let golden = Case {
         fixture: "typical".into(),
@@ -298,11 +276,11 @@ fn comparison_catches_a_changed_digit() {
     }
     .golden();
     let expected = decode(&std::fs::read(&golden).expect("typical minutes golden exists")).unwrap();
-    let same = decode(&render(&renderer, &stats, "minutes", "story")).unwrap();
+    let same = decode(&render(renderer, &stats, "minutes", "story")).unwrap();
     assert!(differing_pixels(&expected, &same).unwrap() <= MAX_DIFFERING_PIXELS);
 
     stats.minutes_listened.0 += 1; // 48213 → 48214: one digit
-    let changed = decode(&render(&renderer, &stats, "minutes", "story")).unwrap();
+    let changed = decode(&render(renderer, &stats, "minutes", "story")).unwrap();
     let n = differing_pixels(&expected, &changed).unwrap();
     assert!(
         n > MAX_DIFFERING_PIXELS * 10,

@@ -1,24 +1,10 @@
 //! The library pipeline end to end: the sample dataset, determinism, sizes, errors and the
 //! shipped JSON Schema.
 
-use std::path::Path;
-use std::sync::OnceLock;
+mod common;
 
-use cardfarm::dataset::Dataset;
-use cardfarm::{Error, Renderer, Source, Stats};
-
-fn repo() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn renderer() -> &'static Renderer {
-    static R: OnceLock<Renderer> = OnceLock::new();
-    R.get_or_init(|| Renderer::load(&repo().join("templates"), &repo().join("fonts")).unwrap())
-}
-
-fn sample() -> Dataset {
-    Dataset::open(&repo().join("data/sample.jsonl")).unwrap()
-}
+use cardfarm::{Error, Source, Stats};
+use common::{fixtures, renderer, repo, sample, typical_json};
 
 #[test]
 fn every_sample_user_is_valid_and_renders_every_story_card() {
@@ -65,20 +51,23 @@ fn the_same_input_gives_the_same_bytes_at_the_exact_size() {
 
 #[test]
 fn broken_photos_become_placeholders_with_a_warning() {
-    let fixtures = repo().join("tests/fixtures");
-    for name in ["missing-image", "corrupt-image"] {
-        let json = std::fs::read_to_string(fixtures.join(format!("{name}.json"))).unwrap();
-        let stats = Stats::from_json(&json, name).unwrap();
-        let card = renderer()
+    let fixtures = fixtures();
+    let top_artists = |stats: &Stats| {
+        renderer()
             .render(
                 Source {
-                    stats: &stats,
+                    stats,
                     root: Some(&fixtures),
                 },
                 "top-artists",
                 "story",
             )
-            .unwrap();
+            .unwrap()
+    };
+    for name in ["missing-image", "corrupt-image"] {
+        let json = common::fixture_json(name);
+        let stats = Stats::from_json(&json, name).unwrap();
+        let card = top_artists(&stats);
         assert_eq!(card.warnings.len(), 1, "{name}: {:?}", card.warnings);
         assert!(
             card.warnings[0].starts_with("top_artists[0].image"),
@@ -87,22 +76,9 @@ fn broken_photos_become_placeholders_with_a_warning() {
         );
     }
     // An image path that climbs out of the dataset folder is refused, never read.
-    let mut stats = Stats::from_json(
-        &std::fs::read_to_string(fixtures.join("typical.json")).unwrap(),
-        "t",
-    )
-    .unwrap();
+    let mut stats = Stats::from_json(&typical_json(), "t").unwrap();
     stats.top_artists[0].image = Some("../../Cargo.toml".into());
-    let card = renderer()
-        .render(
-            Source {
-                stats: &stats,
-                root: Some(&fixtures),
-            },
-            "top-artists",
-            "story",
-        )
-        .unwrap();
+    let card = top_artists(&stats);
     assert!(
         card.warnings[0].contains("leaves the dataset folder"),
         "{:?}",
@@ -113,7 +89,7 @@ fn broken_photos_become_placeholders_with_a_warning() {
 #[test]
 fn stats_errors_name_the_field_or_position() {
     let err = |json: &str| Stats::from_json(json, "input").unwrap_err().to_string();
-    let typical = std::fs::read_to_string(repo().join("tests/fixtures/typical.json")).unwrap();
+    let typical = typical_json();
     let mut v: serde_json::Value = serde_json::from_str(&typical).unwrap();
 
     v["top_artists"][2]["minutes"] = serde_json::json!(-4);
@@ -152,7 +128,7 @@ fn stats_errors_name_the_field_or_position() {
 
 #[test]
 fn user_strings_cannot_inject_svg() {
-    let typical = std::fs::read_to_string(repo().join("tests/fixtures/typical.json")).unwrap();
+    let typical = typical_json();
     let mut v: serde_json::Value = serde_json::from_str(&typical).unwrap();
     v["display_name"] = serde_json::json!("</svg><image href=\"file:///etc/passwd\"/>{{year}}");
     v["top_genres"][0]["name"] = serde_json::json!("\"><script>alert(1)</script>");
@@ -191,7 +167,7 @@ fn shipped_json_schema_is_current() {
     let shipped: serde_json::Value = serde_json::from_str(&shipped).unwrap();
     assert_eq!(
         shipped,
-        cardfarm::model::json_schema(),
+        cardfarm::card::model::json_schema(),
         "regenerate schema/stats.schema.json"
     );
 }

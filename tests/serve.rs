@@ -1,34 +1,19 @@
 //! `cardfarm serve` as a process: it serves on a real socket and, on SIGTERM, stops accepting,
 //! finishes the requests in flight and exits 0.
 
+mod common;
+
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::net::TcpStream;
+use std::process::ExitStatus;
 use std::time::{Duration, Instant};
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
+use common::net::{self, free_port};
+use common::process::{self, Running};
 
-/// Sends one HTTP/1.1 request and returns the stream to read the answer from later.
-fn send(port: u16, path: &str) -> TcpStream {
-    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    write!(
-        s,
-        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    s
-}
-
-fn answer(mut s: TcpStream) -> (String, usize) {
-    s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
-    let mut bytes = Vec::new();
-    let _ = s.read_to_end(&mut bytes);
+/// The status line and the body's length of an HTTP answer.
+fn answer(s: TcpStream) -> (String, usize) {
+    let bytes = net::read_answer(s);
     let text = String::from_utf8_lossy(&bytes);
     let status = text.lines().next().unwrap_or_default().to_string();
     let head_end = text.find("\r\n\r\n").map_or(bytes.len(), |i| i + 4);
@@ -38,39 +23,29 @@ fn answer(mut s: TcpStream) -> (String, usize) {
 /// A `cardfarm serve` process on a free loopback port, killed when dropped, so a failed
 /// assertion never leaves it running.
 struct Server {
-    child: Child,
+    process: Running,
     port: u16,
 }
 
 impl Server {
     fn start(flags: &[&str]) -> Server {
         let port = free_port();
-        let child = Command::new(env!("CARGO_BIN_EXE_cardfarm"))
+        let mut command = process::cardfarm();
+        command
             .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
-            .args(flags)
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .env_remove("CARDFARM_SIGNING_KEY")
-            .env_remove("CARDFARM_API_KEY")
-            .env_remove("CARDFARM_DATA")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let server = Server { child, port };
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "the server never listened");
-            std::thread::sleep(Duration::from_millis(100));
-        }
+            .args(flags);
+        let server = Server {
+            process: Running::spawn(command).unwrap(),
+            port,
+        };
+        common::wait_for("the server to listen", Duration::from_secs(60), || {
+            net::listening(port)
+        });
         server
     }
 
     fn get(&self, path: &str) -> String {
-        let mut s = send(self.port, path);
-        s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
-        let mut text = String::new();
-        let _ = s.read_to_string(&mut text);
-        text
+        net::request(self.port, "GET", path)
     }
 
     /// A metric's value from `/metrics`, 0 if absent.
@@ -83,21 +58,7 @@ impl Server {
 
     /// Waits (bounded) for the process to exit.
     fn wait(&mut self) -> ExitStatus {
-        let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return status;
-            }
-            assert!(Instant::now() < deadline, "the server did not exit");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        self.process.wait("the server", Duration::from_secs(60))
     }
 }
 
@@ -122,7 +83,7 @@ fn sigterm_finishes_in_flight_requests_and_exits_zero() {
         streams.extend(
             users
                 .iter()
-                .map(|u| send(server.port, &format!("/v1/cards/{u}/summary.png"))),
+                .map(|u| net::send(server.port, "GET", &format!("/v1/cards/{u}/summary.png"))),
         );
         // Until a render is seen in flight; if this round finished unseen, send another.
         while server.metric(cards) < streams.len() as f64 {
@@ -134,11 +95,7 @@ fn sigterm_finishes_in_flight_requests_and_exits_zero() {
         }
     }
     assert!(seen, "never saw a render in flight");
-    let killed = Command::new("kill")
-        .args(["-TERM", &server.child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
+    server.process.signal("TERM");
     for s in streams {
         let (status, body) = answer(s);
         assert!(
@@ -162,7 +119,7 @@ fn sigterm_finishes_in_flight_requests_and_exits_zero() {
 
 #[test]
 fn sign_url_prints_a_link_the_server_accepts() {
-    let out = Command::new(env!("CARGO_BIN_EXE_cardfarm"))
+    let out = process::cardfarm()
         .args([
             "sign-url",
             "--signing-key",
@@ -230,13 +187,8 @@ fn empty_keys_are_refused_before_serving() {
         ),
     ];
     for (args, env, needle) in cases {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_cardfarm"));
-        command
-            .args(&args)
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .env_remove("CARDFARM_SIGNING_KEY")
-            .env_remove("CARDFARM_API_KEY")
-            .env_remove("CARDFARM_DATA");
+        let mut command = process::cardfarm();
+        command.args(&args);
         for (k, v) in &env {
             command.env(k, v);
         }

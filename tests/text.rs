@@ -1,15 +1,14 @@
 //! Text layout with the bundled fonts: every script we claim draws real glyphs (no `.notdef`
 //! boxes), emoji sequences become single glyphs, and fitting keeps any string in its frame.
 
-use std::path::Path;
-use std::sync::OnceLock;
+mod common;
 
-use cardfarm::fonts::Fonts;
-use cardfarm::text::{self, Align, Frame, Style};
+use cardfarm::card::fonts::Fonts;
+use cardfarm::card::text::{self, Align, Frame, Style};
 
+/// The bundled fonts, as the shared renderer loaded them.
 fn fonts() -> &'static Fonts {
-    static FONTS: OnceLock<Fonts> = OnceLock::new();
-    FONTS.get_or_init(|| Fonts::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts")).unwrap())
+    common::renderer().fonts()
 }
 
 fn glyphs(s: &str) -> Vec<(String, u32)> {
