@@ -262,3 +262,27 @@ fn watch_re_renders_when_a_template_changes() {
     assert!(first, "the first render never appeared");
     assert!(rerendered, "no re-render after the template changed");
 }
+
+#[test]
+fn bench_refuses_an_unknown_format_and_zero_cards() {
+    let dir = TempDir::new("cli-bench");
+    assert_fails(
+        &["bench", "--format", "nosuch", "-n", "1"],
+        &dir,
+        &["nosuch"],
+    );
+    assert_fails(
+        &[
+            "bench",
+            "--template",
+            "minutes",
+            "--format",
+            "nosuch",
+            "-n",
+            "1",
+        ],
+        &dir,
+        &["no format `nosuch`", "story"],
+    );
+    assert_fails(&["bench", "-n", "0"], &dir, &["--cards", "0"]);
+}
