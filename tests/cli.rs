@@ -286,3 +286,55 @@ fn bench_refuses_an_unknown_format_and_zero_cards() {
     );
     assert_fails(&["bench", "-n", "0"], &dir, &["--cards", "0"]);
 }
+
+#[test]
+fn sign_url_signs_cosig_refuses_sig_and_overflowing_expiry() {
+    let dir = TempDir::new("cli-sign");
+    let sign = |args: &[&str]| {
+        let mut all = vec!["sign-url", "--signing-key", "k3y"];
+        all.extend_from_slice(args);
+        cardfarm(&all, &dir)
+    };
+    // A parameter that merely ends in `sig` is signed like any other.
+    let o = sign(&["/v1/cards/demo/minutes.png?format=story&cosig=2"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let url = String::from_utf8_lossy(&o.stdout).trim().to_string();
+    let (path, query) = url.split_once('?').unwrap();
+    assert!(query.starts_with("format=story&cosig=2&sig="), "{url}");
+    assert_eq!(
+        cardfarm::server::sign::verify(b"k3y", path, Some(query), 0),
+        Ok(())
+    );
+
+    for args in [
+        vec![
+            "sign-url",
+            "--signing-key",
+            "k3y",
+            "/v1/cards/demo/minutes.png?sig=00",
+        ],
+        vec![
+            "sign-url",
+            "--signing-key",
+            "k3y",
+            "/v1/cards/demo/minutes.png?format=story&sig=00",
+        ],
+    ] {
+        assert_fails(&args, &dir, &["already has a `sig`"]);
+    }
+    assert_fails(
+        &[
+            "sign-url",
+            "--signing-key",
+            "k3y",
+            "--expires-in",
+            "18446744073709551615",
+            "/v1/cards/demo/minutes.png",
+        ],
+        &dir,
+        &[
+            "--expires-in 18446744073709551615 is too far in the future",
+            "hint:",
+        ],
+    );
+}
