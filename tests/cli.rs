@@ -338,3 +338,22 @@ fn sign_url_signs_cosig_refuses_sig_and_overflowing_expiry() {
         ],
     );
 }
+
+#[test]
+fn serve_refuses_a_cache_size_that_does_not_fit_in_memory() {
+    let dir = TempDir::new("cli-cache-mb");
+    assert_fails(
+        // With a missing dataset too: a server that took the flag would fail on that instead.
+        &[
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--data",
+            "no-such-users.jsonl",
+            "--cache-mb",
+            "18446744073709551615",
+        ],
+        &dir,
+        &["--cache-mb 18446744073709551615", "hint: give at most"],
+    );
+}

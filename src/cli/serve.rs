@@ -40,6 +40,19 @@ pub fn run(args: Args, templates: &Path, fonts: &Path) -> anyhow::Result<ExitCod
     if let Some(key) = &args.api_key {
         super::check_key(key, "--api-key", "CARDFARM_API_KEY")?;
     }
+    let cache_bytes = args
+        .cache_mb
+        .checked_mul(1 << 20)
+        .ok_or_else(|| super::Usage {
+            message: format!(
+                "--cache-mb {} is more memory than this machine can address",
+                args.cache_mb
+            ),
+            hint: format!(
+                "give at most {} (MiB); 256 is the default",
+                usize::MAX >> 20
+            ),
+        })?;
     super::init_logging();
     let renderer = super::load_warm(templates, fonts)?;
     let data = args
@@ -50,7 +63,7 @@ pub fn run(args: Args, templates: &Path, fonts: &Path) -> anyhow::Result<ExitCod
         addr: args.addr,
         signing_key: args.signing_key.map(String::into_bytes),
         api_key: args.api_key,
-        cache_bytes: args.cache_mb << 20,
+        cache_bytes,
         ..Config::default()
     };
     if let Some(threads) = args.threads {
