@@ -357,3 +357,23 @@ fn serve_refuses_a_cache_size_that_does_not_fit_in_memory() {
         &["--cache-mb 18446744073709551615", "hint: give at most"],
     );
 }
+
+#[test]
+fn an_unknown_format_in_a_selection_is_named_with_the_formats_there_are() {
+    let dir = TempDir::new("cli-formats");
+    for args in [
+        vec!["batch", "--formats", "story,nosuch", "--out", "cards"],
+        vec!["bench", "--format", "nosuch", "-n", "1"],
+    ] {
+        assert_fails(
+            &args,
+            &dir,
+            &[
+                "no template has a format `nosuch`; formats: landscape, square, story",
+                "hint: `cardfarm templates` lists templates and formats",
+            ],
+        );
+        let err = stderr(&cardfarm(&args, &dir));
+        assert!(!err.contains("cardfarm schema"), "{args:?}: {err}");
+    }
+}
