@@ -13,7 +13,8 @@ pub struct Args {
     /// Address to listen on.
     #[arg(long, env = "CARDFARM_ADDR", default_value = "127.0.0.1:8080")]
     addr: SocketAddr,
-    /// Stats store: a JSON Lines file or a postgres:// URL. Default: the bundled sample.
+    /// Stats store: a JSON Lines file or a postgres:// URL. Default: the bundled sample (with
+    /// a warning at start-up).
     #[arg(long, env = "CARDFARM_DATA", value_name = "FILE.jsonl | postgres://…")]
     data: Option<String>,
     /// Require signed card links (HMAC-SHA256 with this key). Prefer the environment variable.
@@ -55,10 +56,18 @@ pub fn run(args: Args, templates: &Path, fonts: &Path) -> anyhow::Result<ExitCod
         })?;
     super::init_logging();
     let renderer = super::load_warm(templates, fonts)?;
-    let data = args
-        .data
-        .clone()
-        .unwrap_or_else(|| super::data_or_sample(None).display().to_string());
+    let data = match args.data.clone() {
+        Some(data) => data,
+        None => {
+            // Fine for a try-out, never what production wants: say so, naming the file.
+            let sample = super::data_or_sample(None).display().to_string();
+            tracing::warn!(
+                file = %sample,
+                "no --data (or CARDFARM_DATA): serving the bundled sample dataset"
+            );
+            sample
+        }
+    };
     let mut config = Config {
         addr: args.addr,
         signing_key: args.signing_key.map(String::into_bytes),
