@@ -358,6 +358,64 @@ fn serve_refuses_a_cache_size_that_does_not_fit_in_memory() {
     );
 }
 
+/// A folder holding `typical.json`, `users.jsonl` (the same user) and the photos they name,
+/// by paths relative to that folder.
+fn folder_with_stats_and_photos(tag: &str) -> TempDir {
+    let dir = TempDir::new(tag);
+    copy_dir(&common::fixtures().join("photos"), &dir.join("photos"));
+    let json = common::typical_json();
+    std::fs::write(dir.join("typical.json"), &json).unwrap();
+    let line: serde_json::Value = serde_json::from_str(&json).unwrap();
+    std::fs::write(dir.join("users.jsonl"), format!("{line}\n")).unwrap();
+    dir
+}
+
+#[test]
+fn a_bare_stats_or_dataset_file_name_finds_its_photos() {
+    let dir = folder_with_stats_and_photos("cli-bare-name");
+    let user = common::fixture("typical").user_id;
+    for args in [
+        vec![
+            "render",
+            "--stats",
+            "typical.json",
+            "-t",
+            "top-artists",
+            "--out",
+            "a.png",
+        ],
+        vec![
+            "render",
+            "--data",
+            "users.jsonl",
+            "-u",
+            &user,
+            "-t",
+            "top-artists",
+            "--out",
+            "b.png",
+        ],
+        vec![
+            "batch",
+            "--data",
+            "users.jsonl",
+            "--templates",
+            "top-artists",
+            "--out",
+            "cards",
+        ],
+    ] {
+        let o = cardfarm(&args, &dir);
+        let err = stderr(&o);
+        assert!(o.status.success(), "{args:?}: {err}");
+        assert!(
+            !err.contains("warning:") && !err.contains("not found") && !err.contains("placeholder"),
+            "{args:?}: a photo was missed:\n{err}"
+        );
+    }
+    assert!(dir.join("a.png").is_file() && dir.join("b.png").is_file());
+}
+
 #[test]
 fn an_unknown_format_in_a_selection_is_named_with_the_formats_there_are() {
     let dir = TempDir::new("cli-formats");
