@@ -221,9 +221,16 @@ fn hint(e: &cardfarm::Error) -> Option<String> {
             "pass --data <FILE.jsonl> to pick another dataset, or --stats <FILE.json> for one user"
                 .into()
         }
-        UnknownTemplate { .. } | UnknownFormat { .. } | NoCards(_) => {
+        UnknownTemplate { .. } | UnknownFormat { .. } | NoSuchFormat { .. } | NoCards(_) => {
             "`cardfarm templates` lists templates and formats".into()
         }
+        CardSize { .. } => {
+            "fix the format's width and height in the template's template.toml".into()
+        }
+        Storage {
+            permanent: true, ..
+        } => "check the bucket or folder name, the credentials (AWS_*) and what they may write"
+            .into(),
         MalformedJson { .. } | InvalidStats { .. } => {
             "`cardfarm schema` prints the stats format as JSON Schema".into()
         }

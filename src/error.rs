@@ -1,8 +1,8 @@
 //! The library's one error type.
 //!
 //! Every variant says whether retrying could help ([`Error::is_retryable`]): bad input
-//! (invalid stats, an unknown template, a broken template) is fatal and named; I/O is
-//! retryable. Front ends map variants to exit codes, HTTP statuses or dead letters.
+//! (invalid stats, an unknown template or format, a broken template, storage that refuses
+//! us) is fatal and named; I/O, the network and outages are retryable. Front ends map variants to exit codes, HTTP statuses or dead letters.
 
 use std::path::PathBuf;
 
@@ -38,6 +38,10 @@ pub enum Error {
         available: String,
     },
 
+    /// A card selection (`--formats`, a job's `formats`) names a format that no template has.
+    #[error("no template has a format `{format}`; formats: {available}")]
+    NoSuchFormat { format: String, available: String },
+
     /// A template file cannot be loaded or compiled (handlebars syntax, manifest, background SVG).
     #[error("broken template {file}: {message}")]
     BrokenTemplate { file: String, message: String },
@@ -58,6 +62,16 @@ pub enum Error {
     #[error("internal error while rendering `{template}`: {message}")]
     Panic { template: String, message: String },
 
+    /// A format's pixel size cannot be drawn (zero, or more than a pixmap can hold). A template
+    /// bug, not bad stats: fatal.
+    #[error("template `{template}` format `{format}`: a {width}×{height} card cannot be drawn")]
+    CardSize {
+        template: String,
+        format: String,
+        width: u32,
+        height: u32,
+    },
+
     /// PNG encoding failed.
     #[error("PNG encoding failed: {0}")]
     Encode(String),
@@ -69,6 +83,12 @@ pub enum Error {
     /// The stats store (the database) failed or is out of reach.
     #[error("stats store: {0}")]
     Store(String),
+
+    /// Card storage (the sink: a folder or S3) failed. `permanent` when trying again cannot
+    /// help: no such bucket, access denied, bad credentials or settings. A transient failure
+    /// (a network error, a 5xx that object_store's own retries did not get past) is retryable.
+    #[error("card storage: {message}")]
+    Storage { message: String, permanent: bool },
 
     /// The job queue (NATS) failed or is out of reach.
     #[error("queue: {0}")]
@@ -96,10 +116,19 @@ pub enum Error {
 impl Error {
     /// Whether trying the same job again later could succeed.
     ///
-    /// Only I/O and the store are transient; everything else is decided by the input or the
-    /// templates.
+    /// Only I/O, the stats store, the queue and transient card-storage failures are; everything
+    /// else is decided by the input, the templates or the storage's settings.
     pub fn is_retryable(&self) -> bool {
-        matches!(self, Error::Io { .. } | Error::Store(_) | Error::Queue(_))
+        matches!(
+            self,
+            Error::Io { .. }
+                | Error::Store(_)
+                | Error::Queue(_)
+                | Error::Storage {
+                    permanent: false,
+                    ..
+                }
+        )
     }
 
     pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
@@ -121,4 +150,33 @@ pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
         .map(|s| s.to_string())
         .or_else(|| payload.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "panic".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_follows_the_cause() {
+        let storage = |permanent| Error::Storage {
+            message: "x".into(),
+            permanent,
+        };
+        assert!(storage(false).is_retryable());
+        assert!(!storage(true).is_retryable());
+        assert!(Error::Store("down".into()).is_retryable());
+        assert!(!Error::NoSuchFormat {
+            format: "x".into(),
+            available: "story".into()
+        }
+        .is_retryable());
+        assert!(!Error::CardSize {
+            template: "t".into(),
+            format: "f".into(),
+            width: 0,
+            height: 1
+        }
+        .is_retryable());
+        assert_eq!(storage(true).to_string(), "card storage: x");
+    }
 }

@@ -262,3 +262,176 @@ fn watch_re_renders_when_a_template_changes() {
     assert!(first, "the first render never appeared");
     assert!(rerendered, "no re-render after the template changed");
 }
+
+#[test]
+fn bench_refuses_an_unknown_format_and_zero_cards() {
+    let dir = TempDir::new("cli-bench");
+    assert_fails(
+        &["bench", "--format", "nosuch", "-n", "1"],
+        &dir,
+        &["nosuch"],
+    );
+    assert_fails(
+        &[
+            "bench",
+            "--template",
+            "minutes",
+            "--format",
+            "nosuch",
+            "-n",
+            "1",
+        ],
+        &dir,
+        &["no format `nosuch`", "story"],
+    );
+    assert_fails(&["bench", "-n", "0"], &dir, &["--cards", "0"]);
+}
+
+#[test]
+fn sign_url_signs_cosig_refuses_sig_and_overflowing_expiry() {
+    let dir = TempDir::new("cli-sign");
+    let sign = |args: &[&str]| {
+        let mut all = vec!["sign-url", "--signing-key", "k3y"];
+        all.extend_from_slice(args);
+        cardfarm(&all, &dir)
+    };
+    // A parameter that merely ends in `sig` is signed like any other.
+    let o = sign(&["/v1/cards/demo/minutes.png?format=story&cosig=2"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let url = String::from_utf8_lossy(&o.stdout).trim().to_string();
+    let (path, query) = url.split_once('?').unwrap();
+    assert!(query.starts_with("format=story&cosig=2&sig="), "{url}");
+    assert_eq!(
+        cardfarm::server::sign::verify(b"k3y", path, Some(query), 0),
+        Ok(())
+    );
+
+    for args in [
+        vec![
+            "sign-url",
+            "--signing-key",
+            "k3y",
+            "/v1/cards/demo/minutes.png?sig=00",
+        ],
+        vec![
+            "sign-url",
+            "--signing-key",
+            "k3y",
+            "/v1/cards/demo/minutes.png?format=story&sig=00",
+        ],
+    ] {
+        assert_fails(&args, &dir, &["already has a `sig`"]);
+    }
+    assert_fails(
+        &[
+            "sign-url",
+            "--signing-key",
+            "k3y",
+            "--expires-in",
+            "18446744073709551615",
+            "/v1/cards/demo/minutes.png",
+        ],
+        &dir,
+        &[
+            "--expires-in 18446744073709551615 is too far in the future",
+            "hint:",
+        ],
+    );
+}
+
+#[test]
+fn serve_refuses_a_cache_size_that_does_not_fit_in_memory() {
+    let dir = TempDir::new("cli-cache-mb");
+    assert_fails(
+        // With a missing dataset too: a server that took the flag would fail on that instead.
+        &[
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--data",
+            "no-such-users.jsonl",
+            "--cache-mb",
+            "18446744073709551615",
+        ],
+        &dir,
+        &["--cache-mb 18446744073709551615", "hint: give at most"],
+    );
+}
+
+/// A folder holding `typical.json`, `users.jsonl` (the same user) and the photos they name,
+/// by paths relative to that folder.
+fn folder_with_stats_and_photos(tag: &str) -> TempDir {
+    let dir = TempDir::new(tag);
+    copy_dir(&common::fixtures().join("photos"), &dir.join("photos"));
+    let json = common::typical_json();
+    std::fs::write(dir.join("typical.json"), &json).unwrap();
+    let line: serde_json::Value = serde_json::from_str(&json).unwrap();
+    std::fs::write(dir.join("users.jsonl"), format!("{line}\n")).unwrap();
+    dir
+}
+
+#[test]
+fn a_bare_stats_or_dataset_file_name_finds_its_photos() {
+    let dir = folder_with_stats_and_photos("cli-bare-name");
+    let user = common::fixture("typical").user_id;
+    for args in [
+        vec![
+            "render",
+            "--stats",
+            "typical.json",
+            "-t",
+            "top-artists",
+            "--out",
+            "a.png",
+        ],
+        vec![
+            "render",
+            "--data",
+            "users.jsonl",
+            "-u",
+            &user,
+            "-t",
+            "top-artists",
+            "--out",
+            "b.png",
+        ],
+        vec![
+            "batch",
+            "--data",
+            "users.jsonl",
+            "--templates",
+            "top-artists",
+            "--out",
+            "cards",
+        ],
+    ] {
+        let o = cardfarm(&args, &dir);
+        let err = stderr(&o);
+        assert!(o.status.success(), "{args:?}: {err}");
+        assert!(
+            !err.contains("warning:") && !err.contains("not found") && !err.contains("placeholder"),
+            "{args:?}: a photo was missed:\n{err}"
+        );
+    }
+    assert!(dir.join("a.png").is_file() && dir.join("b.png").is_file());
+}
+
+#[test]
+fn an_unknown_format_in_a_selection_is_named_with_the_formats_there_are() {
+    let dir = TempDir::new("cli-formats");
+    for args in [
+        vec!["batch", "--formats", "story,nosuch", "--out", "cards"],
+        vec!["bench", "--format", "nosuch", "-n", "1"],
+    ] {
+        assert_fails(
+            &args,
+            &dir,
+            &[
+                "no template has a format `nosuch`; formats: landscape, square, story",
+                "hint: `cardfarm templates` lists templates and formats",
+            ],
+        );
+        let err = stderr(&cardfarm(&args, &dir));
+        assert!(!err.contains("cardfarm schema"), "{args:?}: {err}");
+    }
+}

@@ -7,11 +7,14 @@ mod common;
 
 use cardfarm::farm::batch::{self, Plan};
 use cardfarm::farm::dataset::Dataset;
-use cardfarm::farm::job::CardSelection;
+use std::time::Duration;
+
+use cardfarm::farm::job::{CardSelection, Job};
+use cardfarm::farm::queue::{self, Settings};
 use cardfarm::farm::sink::Sink;
-use common::farm::engine;
-use common::services::{self, Moto};
-use common::{process, small_dataset};
+use common::farm::{dead_letters, drain, engine};
+use common::services::{self, with_stream, Moto};
+use common::{process, sample_users, small_dataset};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn batch_writes_typed_pngs_to_s3_and_resumes() {
@@ -72,4 +75,59 @@ async fn batch_writes_typed_pngs_to_s3_and_resumes() {
 
 fn sink_root(moto: &Moto) -> Sink {
     Sink::open(&format!("s3://{}", moto.bucket), &moto.s3_options()).unwrap()
+}
+
+/// A bucket that does not exist is the storage refusing us, not a hiccup: the write fails at
+/// once as a permanent card-storage error, and a worker dead-letters the job on its first
+/// delivery instead of retrying it until `max_deliver`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_missing_bucket_is_fatal_and_its_job_is_dead_lettered_at_once() {
+    let moto = services::moto();
+    // The bucket is never created.
+    let sink = Sink::open(&format!("s3://{}/cards", moto.bucket), &moto.s3_options()).unwrap();
+    let e = sink
+        .put("u1/minutes-story.png", b"not really a png".to_vec())
+        .await
+        .unwrap_err();
+    assert!(!e.is_retryable(), "{e}");
+    assert!(
+        e.to_string()
+            .starts_with("card storage: writing u1/minutes-story.png"),
+        "{e}"
+    );
+
+    with_stream("s3-missing-bucket", |stream| async move {
+        let js = services::nats().await;
+        queue::ensure_streams(&js, &stream, 1).await.unwrap();
+        let job = Job::new(
+            &sample_users(1)[0],
+            CardSelection {
+                templates: Some(vec!["minutes".into()]),
+                formats: Some(vec!["story".into()]),
+            },
+        );
+        assert_eq!(queue::enqueue(&js, &stream, [job]).await.unwrap(), 1);
+        let settings = Settings {
+            ack_wait: Duration::from_secs(10),
+            max_deliver: 5,
+            replicas: 1,
+        };
+        let (report, js) = drain(&stream, sink, settings).await;
+        assert_eq!(
+            (report.done, report.retried, report.dead),
+            (0, 0, 1),
+            "{report:?}"
+        );
+        let letters = dead_letters(&js, &stream).await;
+        assert_eq!(letters.len(), 1);
+        assert!(!letters[0].retryable, "{:?}", letters[0]);
+        assert_eq!(letters[0].deliveries, 1, "{:?}", letters[0]);
+        assert!(
+            letters[0].error.contains("card storage"),
+            "{:?}",
+            letters[0]
+        );
+    })
+    .await;
+    drop(moto);
 }

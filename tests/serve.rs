@@ -203,3 +203,24 @@ fn empty_keys_are_refused_before_serving() {
         assert!(out.stdout.is_empty(), "{args:?}: nothing printed or signed");
     }
 }
+
+#[test]
+fn serving_the_bundled_sample_is_a_warning_naming_the_file() {
+    let sample = common::repo().join("data/sample.jsonl");
+    let stderr_of = |flags: &[&str]| {
+        let mut server = Server::start(flags);
+        server.process.signal("TERM");
+        let code = server.wait();
+        assert!(code.success(), "exit status {code:?}");
+        server.process.stderr()
+    };
+    let without = stderr_of(&[]);
+    let warning = without
+        .lines()
+        .find(|l| l.contains("WARN") && l.contains("bundled sample"))
+        .unwrap_or_else(|| panic!("no warning about the sample in:\n{without}"));
+    assert!(warning.contains("data/sample.jsonl"), "{warning}");
+
+    let with = stderr_of(&["--data", sample.to_str().unwrap()]);
+    assert!(!with.contains("bundled sample"), "{with}");
+}

@@ -100,6 +100,13 @@ impl<'de> Deserialize<'de> for Count {
                     .map_err(|_| E::custom(format!("expected a non-negative integer, got {v}")))
             }
             fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Count, E> {
+                // JSON integers past u64 arrive here as floats.
+                if v.fract() == 0.0 && v >= u64::MAX as f64 {
+                    return Err(E::custom(format!(
+                        "expected a non-negative integer of at most {}, got a larger one",
+                        u64::MAX
+                    )));
+                }
                 Err(E::custom(format!(
                     "expected a non-negative integer, got {v}"
                 )))
@@ -316,6 +323,28 @@ pub fn is_valid_id(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_past_u64_are_named_errors() {
+        let mut v: serde_json::Value =
+            serde_json::from_str(include_str!("../../tests/fixtures/typical.json")).unwrap();
+        v["minutes_listened"] = serde_json::from_str("18446744073709551616").unwrap();
+        match Stats::from_value(v.clone()) {
+            Err(Error::InvalidStats { path, message }) => {
+                assert_eq!(path, "minutes_listened");
+                assert!(
+                    message.contains("at most 18446744073709551615"),
+                    "{message}"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        v["minutes_listened"] = serde_json::json!(u64::MAX);
+        assert_eq!(
+            Stats::from_value(v).unwrap().minutes_listened,
+            Count(u64::MAX)
+        );
+    }
 
     #[test]
     fn ids() {

@@ -92,6 +92,30 @@ fn short(image: &str) -> String {
     image.chars().take(60).collect()
 }
 
+/// The folder that relative image paths in the stats or dataset file `file` resolve against:
+/// the file's own folder, made absolute. The parent of a bare file name (`stats.json`) is the
+/// empty path, which no file lives under; it means the working directory.
+pub fn root_of(file: &Path) -> PathBuf {
+    match file.parent() {
+        Some(parent) => folder(parent),
+        None => folder(Path::new(".")),
+    }
+}
+
+/// `dir` as an image root: an empty path is the working directory, and the result is absolute
+/// (resolved now, so a later change of working directory cannot move it). A folder that does
+/// not exist is kept as given, made absolute: its photos are then missing, not an error.
+pub fn folder(dir: &Path) -> PathBuf {
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    dir.canonicalize()
+        .or_else(|_| std::path::absolute(dir))
+        .unwrap_or_else(|_| dir.to_path_buf())
+}
+
 /// The bytes of the image, from a `data:` URI or a file under `root`.
 fn read(root: Option<&Path>, image: &str) -> Result<Vec<u8>, PhotoError> {
     if let Some(rest) = image.strip_prefix("data:") {
@@ -132,7 +156,7 @@ fn resolve(root: &Path, relative: &str) -> Result<PathBuf, PhotoError> {
     {
         return Err(outside());
     }
-    let root = root
+    let root = folder(root)
         .canonicalize()
         .map_err(|_| PhotoError::NotFound(short(relative)))?;
     let path = root

@@ -241,8 +241,13 @@ impl Renderer {
         layer: &usvg::Tree,
         mut pixels: Vec<u8>,
     ) -> Result<tiny_skia::Pixmap> {
-        let empty = || Error::Encode("empty card size".into());
-        let size = tiny_skia::IntSize::from_wh(f.width, f.height).ok_or_else(empty)?;
+        let size = card_size(&t.name, &f.name, f.width, f.height)?;
+        let empty = || Error::CardSize {
+            template: t.name.clone(),
+            format: f.name.clone(),
+            width: f.width,
+            height: f.height,
+        };
         // Same size as the last card: no allocation and no write.
         pixels.resize(f.width as usize * f.height as usize * 4, 0);
         match self.background(t, f)? {
@@ -304,6 +309,24 @@ impl Renderer {
 }
 
 /// Renders `tree` scaled to the format's exact pixel size.
+/// The pixmap size of a `width`×`height` card, or [`Error::CardSize`] when no pixmap can have
+/// it: a zero side, or a row or a whole image too large to address.
+fn card_size(template: &str, format: &str, width: u32, height: u32) -> Result<tiny_skia::IntSize> {
+    let fits = u64::from(width) * 4 <= i32::MAX as u64
+        && (width as usize)
+            .checked_mul(height as usize)
+            .and_then(|n| n.checked_mul(4))
+            .is_some();
+    fits.then(|| tiny_skia::IntSize::from_wh(width, height))
+        .flatten()
+        .ok_or_else(|| Error::CardSize {
+            template: template.to_string(),
+            format: format.to_string(),
+            width,
+            height,
+        })
+}
+
 fn draw(tree: &usvg::Tree, f: &Format, pixmap: &mut tiny_skia::Pixmap) {
     let size = tree.size();
     let transform = tiny_skia::Transform::from_scale(
@@ -328,5 +351,27 @@ fn strip_prolog(svg: &str) -> &str {
     match svg.find("<svg") {
         Some(i) => &svg[i..],
         None => svg,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_undrawable_size_is_a_size_error() {
+        assert!(card_size("t", "story", 1080, 1920).is_ok());
+        for (w, h) in [(0, 1920), (1080, 0), (u32::MAX, 1)] {
+            match card_size("t", "story", w, h) {
+                Err(e @ Error::CardSize { .. }) => {
+                    assert!(!e.is_retryable());
+                    assert_eq!(
+                        e.to_string(),
+                        format!("template `t` format `story`: a {w}×{h} card cannot be drawn")
+                    );
+                }
+                other => panic!("{w}×{h}: {other:?}"),
+            }
+        }
     }
 }

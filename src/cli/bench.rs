@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use cardfarm::farm::dataset::Dataset;
+use cardfarm::farm::job::CardSelection;
 use cardfarm::{Renderer, Source, Stats};
 
 #[derive(Debug, clap::Args)]
@@ -18,9 +19,9 @@ pub struct Args {
     template: Option<String>,
     #[arg(long, short, default_value = "story")]
     format: String,
-    /// Cards to render (after one warm-up pass over the templates).
-    #[arg(long, short = 'n', default_value_t = 300)]
-    cards: usize,
+    /// Cards to render (after one warm-up pass over the templates); at least 1.
+    #[arg(long, short = 'n', default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..))]
+    cards: u64,
     /// Threads rendering at once.
     #[arg(long, default_value_t = 1)]
     threads: usize,
@@ -31,15 +32,22 @@ pub fn run(args: Args, renderer: &Renderer) -> anyhow::Result<ExitCode> {
     let dataset = Dataset::open(&data)?;
     let users: Vec<Stats> = dataset.users()?.filter_map(Result::ok).collect();
     anyhow::ensure!(!users.is_empty(), "no valid users in {}", data.display());
+    // An unknown template or format is refused before any render, naming what exists.
     let templates: Vec<String> = match &args.template {
-        Some(t) => vec![t.clone()],
-        None => renderer
-            .templates()
-            .iter()
-            .filter(|t| t.formats.contains_key(&args.format))
-            .map(|t| t.name.clone())
-            .collect(),
+        Some(t) => {
+            renderer.templates().get(t, &args.format)?;
+            vec![t.clone()]
+        }
+        None => CardSelection {
+            templates: None,
+            formats: Some(vec![args.format.clone()]),
+        }
+        .cards(renderer.templates())?
+        .into_iter()
+        .map(|card| card.template)
+        .collect(),
     };
+    let cards = usize::try_from(args.cards)?;
     let root = dataset.root();
     let job = |i: usize| {
         let source = Source {
@@ -57,23 +65,7 @@ pub fn run(args: Args, renderer: &Renderer) -> anyhow::Result<ExitCode> {
     }
     let threads = args.threads.max(1);
     let started = Instant::now();
-    let mut results: Vec<(f64, bool)> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..threads)
-            .map(|t| {
-                let job = &job;
-                s.spawn(move || {
-                    (t..args.cards)
-                        .step_by(threads)
-                        .map(job)
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
-            .collect()
-    });
+    let mut results = run_threads(threads, cards, &job)?;
     let wall = started.elapsed().as_secs_f64();
     results.sort_by(|a, b| a.0.total_cmp(&b.0));
     let failed = results.iter().filter(|r| !r.1).count();
@@ -97,6 +89,37 @@ pub fn run(args: Args, renderer: &Renderer) -> anyhow::Result<ExitCode> {
     })
 }
 
+/// Runs `job(0)` … `job(cards - 1)` on `threads` threads and collects every result. A thread
+/// that panics is an error naming the panic: a bench that lost a thread's cards would report
+/// numbers that are not what was asked for.
+fn run_threads<T: Send>(
+    threads: usize,
+    cards: usize,
+    job: &(impl Fn(usize) -> T + Sync),
+) -> anyhow::Result<Vec<T>> {
+    let threads = threads.max(1);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| s.spawn(move || (t..cards).step_by(threads).map(job).collect::<Vec<_>>()))
+            .collect();
+        let mut results = Vec::with_capacity(cards);
+        let mut panics = Vec::new();
+        for handle in handles {
+            match handle.join() {
+                Ok(part) => results.extend(part),
+                Err(payload) => panics.push(cardfarm::error::panic_message(payload.as_ref())),
+            }
+        }
+        match panics.first() {
+            None => Ok(results),
+            Some(first) => Err(anyhow::anyhow!(
+                "{} of {threads} bench thread(s) panicked: {first}",
+                panics.len()
+            )),
+        }
+    })
+}
+
 /// Peak resident memory of this process (Linux `VmHWM`), in MB.
 fn peak_rss_mb() -> u64 {
     std::fs::read_to_string("/proc/self/status")
@@ -107,4 +130,31 @@ fn peak_rss_mb() -> u64 {
                 .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
         })
         .map_or(0, |kb| kb / 1024)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_card_is_run_once() {
+        let mut got = run_threads(3, 10, &|i| i).unwrap();
+        got.sort_unstable();
+        assert_eq!(got, (0..10).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn a_panicking_thread_is_an_error_not_missing_cards() {
+        let e = run_threads(2, 6, &|i| {
+            if i == 3 {
+                panic!("card {i} blew up");
+            }
+            i
+        })
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "1 of 2 bench thread(s) panicked: card 3 blew up"
+        );
+    }
 }

@@ -109,7 +109,7 @@ fn load_stats(args: &Args, data: &Path) -> anyhow::Result<(Stats, PathBuf)> {
         let json =
             std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
         let stats = Stats::from_json(&json, &file.display().to_string())?;
-        let root = file.parent().unwrap_or(Path::new(".")).to_path_buf();
+        let root = cardfarm::card::photo::root_of(file);
         return Ok((stats, root));
     }
     let user = args.user.as_deref().unwrap_or_default();

@@ -13,7 +13,8 @@ pub struct Args {
     /// Address to listen on.
     #[arg(long, env = "CARDFARM_ADDR", default_value = "127.0.0.1:8080")]
     addr: SocketAddr,
-    /// Stats store: a JSON Lines file or a postgres:// URL. Default: the bundled sample.
+    /// Stats store: a JSON Lines file or a postgres:// URL. Default: the bundled sample (with
+    /// a warning at start-up).
     #[arg(long, env = "CARDFARM_DATA", value_name = "FILE.jsonl | postgres://…")]
     data: Option<String>,
     /// Require signed card links (HMAC-SHA256 with this key). Prefer the environment variable.
@@ -40,17 +41,38 @@ pub fn run(args: Args, templates: &Path, fonts: &Path) -> anyhow::Result<ExitCod
     if let Some(key) = &args.api_key {
         super::check_key(key, "--api-key", "CARDFARM_API_KEY")?;
     }
+    let cache_bytes = args
+        .cache_mb
+        .checked_mul(1 << 20)
+        .ok_or_else(|| super::Usage {
+            message: format!(
+                "--cache-mb {} is more memory than this machine can address",
+                args.cache_mb
+            ),
+            hint: format!(
+                "give at most {} (MiB); 256 is the default",
+                usize::MAX >> 20
+            ),
+        })?;
     super::init_logging();
     let renderer = super::load_warm(templates, fonts)?;
-    let data = args
-        .data
-        .clone()
-        .unwrap_or_else(|| super::data_or_sample(None).display().to_string());
+    let data = match args.data.clone() {
+        Some(data) => data,
+        None => {
+            // Fine for a try-out, never what production wants: say so, naming the file.
+            let sample = super::data_or_sample(None).display().to_string();
+            tracing::warn!(
+                file = %sample,
+                "no --data (or CARDFARM_DATA): serving the bundled sample dataset"
+            );
+            sample
+        }
+    };
     let mut config = Config {
         addr: args.addr,
         signing_key: args.signing_key.map(String::into_bytes),
         api_key: args.api_key,
-        cache_bytes: args.cache_mb << 20,
+        cache_bytes,
         ..Config::default()
     };
     if let Some(threads) = args.threads {

@@ -22,18 +22,57 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         args.path.starts_with('/'),
         "the path must start with `/`, e.g. /v1/cards/demo/minutes.png"
     );
-    anyhow::ensure!(
-        !args.path.contains("sig="),
-        "the path already has a `sig`: sign the path without it"
-    );
+    if has_sig(&args.path) {
+        return Err(super::Usage {
+            message: "the path already has a `sig` parameter".into(),
+            hint: "sign the path without it: `sig` is what this command adds".into(),
+        }
+        .into());
+    }
     let mut path = args.path.clone();
     if let Some(seconds) = args.expires_in {
         let now = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs());
+        let Some(exp) = now.checked_add(seconds) else {
+            return Err(super::Usage {
+                message: format!("--expires-in {seconds} is too far in the future"),
+                hint: format!(
+                    "give at most {} seconds (a year is 31536000)",
+                    u64::MAX - now
+                ),
+            }
+            .into());
+        };
         let separator = if path.contains('?') { '&' } else { '?' };
-        path = format!("{path}{separator}exp={}", now + seconds);
+        path = format!("{path}{separator}exp={exp}");
     }
     println!("{}", server::sign::sign(args.signing_key.as_bytes(), &path));
     Ok(ExitCode::SUCCESS)
+}
+
+/// Whether the query of `path_and_query` has a parameter named exactly `sig`, the one the
+/// server reads as the signature (`cosig=…` or `sig` inside a value is not one).
+fn has_sig(path_and_query: &str) -> bool {
+    path_and_query.split_once('?').is_some_and(|(_, query)| {
+        query
+            .split('&')
+            .any(|pair| pair.split_once('=').map_or(pair, |(k, _)| k) == "sig")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has_sig;
+
+    #[test]
+    fn only_a_parameter_named_sig_counts() {
+        assert!(has_sig("/v1/cards/demo/minutes.png?sig=ab"));
+        assert!(has_sig("/v1/cards/demo/minutes.png?format=story&sig=ab"));
+        assert!(has_sig("/v1/cards/demo/minutes.png?sig"));
+        assert!(!has_sig("/v1/cards/demo/minutes.png?format=story&cosig=2"));
+        assert!(!has_sig("/v1/cards/demo/minutes.png?note=sig=1"));
+        assert!(!has_sig("/v1/cards/sig=demo/minutes.png"));
+        assert!(!has_sig("/v1/cards/demo/minutes.png"));
+    }
 }

@@ -53,10 +53,12 @@ pub fn run(args: Args, templates: &Path, fonts: &Path) -> anyhow::Result<ExitCod
     let concurrency = args
         .concurrency
         .unwrap_or_else(cardfarm::card::threads::cores);
-    let images = args
-        .images
-        .clone()
-        .unwrap_or_else(|| super::resolve(None, "data"));
+    let images = cardfarm::card::photo::folder(
+        &args
+            .images
+            .clone()
+            .unwrap_or_else(|| super::resolve(None, "data")),
+    );
     let sink = Sink::open(&args.out, &super::s3_options_from_env())?;
     let engine = Arc::new(Engine::new(
         renderer,

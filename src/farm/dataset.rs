@@ -30,6 +30,8 @@ impl Record {
 #[derive(Debug, Clone)]
 pub struct Dataset {
     path: PathBuf,
+    /// The file's folder, absolute (see [`Dataset::root`]).
+    root: PathBuf,
 }
 
 impl Dataset {
@@ -42,6 +44,7 @@ impl Dataset {
         }
         Ok(Dataset {
             path: path.to_path_buf(),
+            root: crate::card::photo::root_of(path),
         })
     }
 
@@ -49,9 +52,10 @@ impl Dataset {
         &self.path
     }
 
-    /// The folder relative image paths resolve against.
+    /// The folder relative image paths resolve against: the file's own folder, absolute, as
+    /// it was when the dataset was opened (a bare `users.jsonl` is in the working directory).
     pub fn root(&self) -> &Path {
-        self.path.parent().unwrap_or(Path::new("."))
+        &self.root
     }
 
     /// Every user, in file order; each item is that line's stats or its error. Blank lines are
@@ -122,5 +126,22 @@ impl Dataset {
             },
             other => other,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bare_file_name_has_the_working_directory_as_root() {
+        // Unit tests run in the crate's folder, which holds Cargo.toml.
+        let here = std::env::current_dir().unwrap().canonicalize().unwrap();
+        let dataset = Dataset::open(Path::new("Cargo.toml")).unwrap();
+        assert_eq!(dataset.root(), here);
+        let nested = Dataset::open(Path::new("./data/sample.jsonl")).unwrap();
+        assert_eq!(nested.root(), here.join("data"));
+        assert_eq!(crate::card::photo::root_of(Path::new("stats.json")), here);
+        assert_eq!(crate::card::photo::folder(Path::new("")), here);
     }
 }

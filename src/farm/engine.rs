@@ -65,6 +65,8 @@ pub struct Engine {
 }
 
 impl Engine {
+    /// An engine writing to `sink`; relative image paths resolve against `images`, made
+    /// absolute now (an empty path is the working directory).
     pub fn new(
         renderer: Arc<Renderer>,
         sink: Sink,
@@ -75,7 +77,7 @@ impl Engine {
         Ok(Engine {
             renderer,
             sink,
-            images,
+            images: images.map(|dir| crate::card::photo::folder(&dir)),
             threads: RenderThreads::new(concurrency)?,
             skip_existing,
             metrics: Metrics::new(),

@@ -106,9 +106,15 @@ impl CardSelection {
         if let Some(formats) = &self.formats {
             let known = |f: &String| templates.iter().any(|t| t.formats.contains_key(f));
             if let Some(unknown) = formats.iter().find(|f| !known(f)) {
-                return Err(Error::InvalidStats {
-                    path: "formats".into(),
-                    message: format!("no template has a format `{unknown}`"),
+                let available: std::collections::BTreeSet<&String> =
+                    templates.iter().flat_map(|t| t.formats.keys()).collect();
+                return Err(Error::NoSuchFormat {
+                    format: unknown.clone(),
+                    available: available
+                        .into_iter()
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(", "),
                 });
             }
         }

@@ -6,8 +6,9 @@
 //! - a slow job reports progress (`+WPI`) every third of the consumer's ack wait, so it is not
 //!   handed to a second worker; the heartbeat lives inside the job's task and ends with it;
 //! - a job has a time limit; past it the job stops heartbeating and is dead-lettered;
-//! - a retryable failure (storage, network) is nacked with a backoff that grows with the
-//!   delivery count, plus jitter; on delivery `max_deliver` it is dead-lettered instead;
+//! - a retryable failure (storage, network) is nacked with a backoff that doubles with the
+//!   delivery count from 1 s to a cap of a minute, plus up to 25% jitter (see `backoff`); on
+//!   delivery `max_deliver` it is dead-lettered instead;
 //! - a fatal failure (invalid stats, unknown template, no cards) goes to the dead-letter stream
 //!   at once, with the error, and the original is acked;
 //! - a job delivered *more* than `max_deliver` times was held by workers that died or lost it
@@ -375,14 +376,27 @@ async fn process(shared: &Shared, message: &jetstream::Message, job: &Job) -> Re
     }
 }
 
-/// 1 s, 2 s, 4 s … up to a minute, with up to 25% jitter so retries do not march in step.
+/// The longest pause before a retry, before jitter.
+const BACKOFF_CAP: Duration = Duration::from_secs(60);
+
+/// How long a failed job waits before its next delivery: 1 s after the first delivery, doubling
+/// with each (2 s, 4 s … 32 s), capped at [`BACKOFF_CAP`] (a minute) from the seventh on; plus
+/// a jitter of 0 to 25% of that, so retries do not march in step. Every delay is therefore in
+/// `[base, 1.25 × base)`, at most 75 s.
 fn backoff(deliveries: i64) -> Duration {
-    let base = Duration::from_secs(1 << deliveries.clamp(1, 6) as u32 >> 1);
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.subsec_nanos());
-    let jitter = base.mul_f64(f64::from(nanos % 1000) / 4000.0);
-    (base + jitter).min(Duration::from_secs(60))
+    backoff_with(deliveries, f64::from(nanos % 1000) / 1000.0)
+}
+
+/// [`backoff`] with its randomness given: `jitter` in `[0, 1)` adds that fraction of 25%.
+fn backoff_with(deliveries: i64, jitter: f64) -> Duration {
+    // 2^(deliveries - 1) seconds; from 2^6 = 64 s on, the cap. Clamped first, so no shift
+    // overflows whatever count the server reports.
+    let doublings = deliveries.clamp(1, 7) - 1;
+    let base = Duration::from_secs(1 << doublings).min(BACKOFF_CAP);
+    base + base.mul_f64(jitter.clamp(0.0, 1.0) / 4.0)
 }
 
 #[cfg(test)]
@@ -390,17 +404,37 @@ mod tests {
     use super::*;
 
     #[test]
-    fn backoff_grows_and_is_capped() {
-        let first = backoff(1);
-        assert!(
-            first >= Duration::from_secs(1) && first <= Duration::from_millis(1250),
-            "{first:?}"
-        );
-        let third = backoff(3);
-        assert!(
-            third >= Duration::from_secs(4) && third <= Duration::from_secs(5),
-            "{third:?}"
-        );
-        assert!(backoff(50) <= Duration::from_secs(60));
+    fn backoff_doubles_to_a_minute_with_a_quarter_of_jitter() {
+        let secs = |s: f64| Duration::from_secs_f64(s);
+        for (deliveries, base) in [
+            (i64::MIN, 1.0),
+            (0, 1.0),
+            (1, 1.0),
+            (2, 2.0),
+            (3, 4.0),
+            (4, 8.0),
+            (5, 16.0),
+            (6, 32.0),
+            (7, 60.0),
+            (8, 60.0),
+            (50, 60.0),
+            (i64::MAX, 60.0),
+        ] {
+            assert_eq!(backoff_with(deliveries, 0.0), secs(base), "{deliveries}");
+            assert_eq!(
+                backoff_with(deliveries, 0.5),
+                secs(base * 1.125),
+                "{deliveries}"
+            );
+            assert!(
+                backoff_with(deliveries, 0.999) < secs(base * 1.25),
+                "{deliveries}"
+            );
+            let real = backoff(deliveries);
+            assert!(
+                real >= secs(base) && real < secs(base * 1.25),
+                "{deliveries}: {real:?}"
+            );
+        }
     }
 }

@@ -82,7 +82,9 @@ impl From<cardfarm_error::Error> for ApiError {
                     .detail(json!({ "field": path, "problem": message }))
             }
             UnknownUser { user_id, .. } => ApiError::not_found(format!("unknown user `{user_id}`")),
-            UnknownTemplate { .. } | UnknownFormat { .. } => ApiError::not_found(e.to_string()),
+            UnknownTemplate { .. } | UnknownFormat { .. } | NoSuchFormat { .. } => {
+                ApiError::not_found(e.to_string())
+            }
             // Our data is bad: log which record and why, tell the client nothing about it.
             CorruptRecord { .. } => ApiError::internal(e),
             Store(_) | Io { .. } => {
@@ -92,6 +94,8 @@ impl From<cardfarm_error::Error> for ApiError {
                     ..ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "stats store unavailable")
                 }
             }
+            // Card storage and a template's size are ours, not the client's: a generic 500.
+            Storage { .. } | CardSize { .. } => ApiError::internal(e),
             _ => ApiError::internal(e),
         }
     }
@@ -113,5 +117,43 @@ impl IntoResponse for ApiError {
                 .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
         response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_cause_keeps_its_status() {
+        use cardfarm_error::Error;
+        let status = |e: Error| ApiError::from(e).status;
+        assert_eq!(
+            status(Error::NoSuchFormat {
+                format: "x".into(),
+                available: "story".into()
+            }),
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            status(Error::Storage {
+                message: "no such bucket".into(),
+                permanent: true
+            }),
+            StatusCode::INTERNAL_SERVER_ERROR
+        );
+        assert_eq!(
+            status(Error::CardSize {
+                template: "t".into(),
+                format: "f".into(),
+                width: 0,
+                height: 0
+            }),
+            StatusCode::INTERNAL_SERVER_ERROR
+        );
+        assert_eq!(
+            status(Error::Store("down".into())),
+            StatusCode::SERVICE_UNAVAILABLE
+        );
     }
 }

@@ -114,4 +114,20 @@ mod tests {
         let (path, query) = split(&extended);
         assert_eq!(verify(KEY, path, query, 101), Err(Refusal::Bad));
     }
+
+    #[test]
+    fn only_a_parameter_named_sig_is_the_signature() {
+        // `cosig` and `sig=` inside a value are signed parameters like any other.
+        let url = sign(KEY, "/v1/cards/demo/minutes.png?cosig=2&note=sig=1");
+        let (path, query) = split(&url);
+        assert_eq!(verify(KEY, path, query, 0), Ok(()));
+        let tampered = url.replace("cosig=2", "cosig=3");
+        let (path, query) = split(&tampered);
+        assert_eq!(verify(KEY, path, query, 0), Err(Refusal::Bad));
+        // A link whose only `sig`-like parameter is `cosig` has no signature.
+        assert_eq!(
+            verify(KEY, "/v1/cards/demo/minutes.png", Some("cosig=00"), 0),
+            Err(Refusal::Missing)
+        );
+    }
 }

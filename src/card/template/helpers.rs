@@ -129,6 +129,10 @@ fn number(h: &Helper, ctx: &Context) -> Result<Value, RenderError> {
         return Ok(locale::significant(n, digits.clamp(1.0, 6.0) as u32, &locale).into());
     }
     let decimals = hash_num(h, "decimals")?.unwrap_or(0.0).clamp(0.0, 6.0) as usize;
+    // A count is a u64: print it exactly, not through an f64 that rounds its last digits.
+    if let Some(exact) = param(h, 0)?.as_u64().filter(|_| decimals == 0) {
+        return Ok(locale::integer(exact, &locale).into());
+    }
     Ok(if decimals == 0 && n >= 0.0 && n < u64::MAX as f64 {
         locale::integer(n.round() as u64, &locale)
     } else {
@@ -372,5 +376,34 @@ impl HelperDef for AvatarHelper {
         }
         out.write(&svg)?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn number_of(value: Value, locale: &str) -> String {
+        let mut registry = Handlebars::new();
+        registry.register_helper("number", Box::new(ValueHelper(number)));
+        registry
+            .render_template("{{number n}}", &json!({ "n": value, "locale": locale }))
+            .unwrap()
+    }
+
+    #[test]
+    fn number_prints_every_count_exactly() {
+        assert_eq!(number_of(json!(48213), "en"), "48,213");
+        // u64::MAX as an f64 is 2^64, which no u64 holds: it once printed as "0".
+        assert_eq!(
+            number_of(json!(u64::MAX), "en"),
+            "18,446,744,073,709,551,615"
+        );
+        assert_eq!(
+            number_of(json!(u64::MAX), "de"),
+            "18.446.744.073.709.551.615"
+        );
+        assert_eq!(number_of(json!(1e20), "en"), "100,000,000,000,000,000,000");
+        assert_eq!(number_of(json!(2.5), "en"), "3");
     }
 }

@@ -1,6 +1,6 @@
 //! Locale: numbers and plurals the way the listener reads them (48,213 / 48.213 / 48 213).
 
-use num_format::{Locale, ToFormattedString};
+use num_format::{Grouping, Locale, ToFormattedString};
 
 /// Formats an integer with the grouping of `locale` (a language tag such as `en`, `de`,
 /// `pt-BR`). Unknown tags fall back to the language alone, then to English.
@@ -9,19 +9,20 @@ pub fn integer(n: u64, locale: &str) -> String {
 }
 
 /// Formats a number with at most `decimals` digits after the separator, trailing zeros
-/// dropped: 0.5, 12, 1.25.
+/// dropped: 0.5, 12, 1.25. Any finite size keeps all its digits (1e20 is
+/// `100,000,000,000,000,000,000`, not a wrapped or zeroed integer); a non-finite value is 0.
 pub fn decimal(x: f64, decimals: usize, locale: &str) -> String {
     let locale = find(locale);
+    let x = if x.is_finite() { x } else { 0.0 };
     let rounded = format!("{:.*}", decimals, x.abs());
     let (whole, fraction) = rounded.split_once('.').unwrap_or((&rounded, ""));
     let fraction = fraction.trim_end_matches('0');
-    let whole: u64 = whole.parse().unwrap_or(0);
-    let sign = if x < 0.0 && (whole > 0 || !fraction.is_empty()) {
+    let sign = if x < 0.0 && (whole.bytes().any(|b| b != b'0') || !fraction.is_empty()) {
         "-"
     } else {
         ""
     };
-    let mut out = format!("{sign}{}", whole.to_formatted_string(&locale));
+    let mut out = format!("{sign}{}", group(whole, &locale));
     if !fraction.is_empty() {
         out.push_str(locale.decimal());
         out.push_str(fraction);
@@ -38,6 +39,35 @@ pub fn significant(x: f64, digits: u32, locale: &str) -> String {
     let magnitude = x.abs().log10().floor() as i32;
     let decimals = (digits as i32 - 1 - magnitude).clamp(0, 12) as usize;
     decimal(x, decimals, locale)
+}
+
+/// The ASCII digits `digits` with the thousands grouping of `locale` (what
+/// `to_formatted_string` does for an integer, for a whole part of any length).
+fn group(digits: &str, locale: &Locale) -> String {
+    let separator = locale.separator();
+    let (head, tail) = match locale.grouping() {
+        Grouping::Posix => return digits.to_string(),
+        Grouping::Standard => (3, 3),
+        Grouping::Indian => (3, 2),
+    };
+    if digits.len() <= head || separator.is_empty() {
+        return digits.to_string();
+    }
+    let (rest, last) = digits.split_at(digits.len() - head);
+    // Groups of `tail` from the right of `rest`; the first may be shorter.
+    let first = match rest.len() % tail {
+        0 => tail,
+        n => n,
+    };
+    let mut out = String::with_capacity(digits.len() * 2);
+    out.push_str(&rest[..first]);
+    for chunk in rest.as_bytes()[first..].chunks(tail) {
+        out.push_str(separator);
+        out.extend(chunk.iter().map(|&b| b as char));
+    }
+    out.push_str(separator);
+    out.push_str(last);
+    out
 }
 
 /// English plural choice: `one` for exactly 1, `other` otherwise.
@@ -75,6 +105,28 @@ mod tests {
         assert_eq!(decimal(0.5, 2, "de"), "0,5");
         assert_eq!(decimal(12.0, 1, "en"), "12");
         assert_eq!(decimal(1234.25, 2, "en"), "1,234.25");
+    }
+
+    #[test]
+    fn numbers_past_u64_keep_their_digits() {
+        assert_eq!(decimal(1e20, 0, "en"), "100,000,000,000,000,000,000");
+        assert_eq!(decimal(-1e20, 0, "en"), "-100,000,000,000,000,000,000");
+        assert_eq!(decimal(1e20, 0, "hi"), "10,00,00,00,00,00,00,00,00,000");
+        assert_eq!(
+            decimal(u64::MAX as f64, 0, "de"),
+            "18.446.744.073.709.551.616"
+        );
+        assert_eq!(significant(1e21, 2, "en"), "1,000,000,000,000,000,000,000");
+        assert_eq!(decimal(f64::INFINITY, 0, "en"), "0");
+    }
+
+    #[test]
+    fn grouping_matches_num_format_for_integers() {
+        for locale in ["en", "de", "fr", "hi", "en-IN", "xx"] {
+            for n in [0u64, 7, 999, 1000, 12345, 123456, 1234567, 48213, 1 << 53] {
+                assert_eq!(decimal(n as f64, 0, locale), integer(n, locale));
+            }
+        }
     }
 
     #[test]
