@@ -117,12 +117,41 @@ impl Selection {
 
 #[derive(Debug, clap::Args)]
 pub struct QueueArgs {
-    /// NATS server URL.
-    #[arg(long, env = "CARDFARM_NATS", default_value = "nats://127.0.0.1:4222")]
+    /// NATS server URL, with credentials if the server wants them (prefer the environment
+    /// variable then: a flag's value shows in `ps`).
+    #[arg(
+        long,
+        env = "CARDFARM_NATS",
+        default_value = "nats://127.0.0.1:4222",
+        hide_env_values = true
+    )]
     nats: String,
     /// Work stream name (the dead letters go to `<stream>-dead`).
     #[arg(long, env = "CARDFARM_STREAM", default_value = "cardfarm")]
     stream: String,
+    /// A NATS .creds file (user JWT and NKey seed), for servers in operator mode. Default:
+    /// `NATS_CREDS` if set. A user and password or a token go in the URL instead:
+    /// nats://user:password@host:4222, nats://token@host:4222.
+    #[arg(long, env = "CARDFARM_NATS_CREDS", value_name = "FILE")]
+    nats_creds: Option<PathBuf>,
+    /// PEM file of the CA that signed the NATS server's certificate; requires TLS.
+    #[arg(long, env = "CARDFARM_NATS_CA", value_name = "FILE")]
+    nats_ca: Option<PathBuf>,
+}
+
+impl QueueArgs {
+    /// The NATS server and the credentials to present to it.
+    pub fn endpoint(&self) -> cardfarm::farm::queue::Endpoint {
+        cardfarm::farm::queue::Endpoint {
+            url: self.nats.clone(),
+            // NATS's own tools read NATS_CREDS; honour it too, below our own setting.
+            creds_file: self
+                .nats_creds
+                .clone()
+                .or_else(|| std::env::var_os("NATS_CREDS").map(PathBuf::from)),
+            root_ca: self.nats_ca.clone(),
+        }
+    }
 }
 
 /// A key from a flag or the environment. Unset is a choice (open endpoint, unsigned links);

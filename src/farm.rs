@@ -11,12 +11,14 @@
 //! - [`engine`]: the [`Engine`] both ways of running share: it renders a job's cards on the
 //!   [`crate::card::threads`] and puts each PNG in the sink.
 //! - Two ways to run it: [`batch`], every user in one process; or a [`queue`] on NATS
-//!   JetStream that [`worker`]s drain, on as many machines as needed.
+//!   JetStream that [`worker`]s drain, on as many machines as needed, each answering
+//!   Prometheus and Kubernetes on its [`probe`] address.
 
 pub mod batch;
 pub mod dataset;
 pub mod engine;
 pub mod job;
+pub mod probe;
 pub mod queue;
 pub mod sink;
 pub mod worker;

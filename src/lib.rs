@@ -23,12 +23,15 @@
 //! Arrows point one way: `card` uses nothing above it; `farm` and `server` use `card`; the
 //! binary's CLI uses all three. Every front end renders through [`Renderer::render`] on the
 //! long-lived [`card::threads`], so the same input gives the same bytes everywhere. Beside
-//! the parts: the one [`Error`] type and the Prometheus text of [`metrics`].
+//! the parts: the one [`Error`] type, the Prometheus text of [`metrics`] (with the panic hook
+//! that logs and counts every panic), and [`redact`], which masks the secrets of any URL that
+//! is shown.
 
 pub mod card;
 pub mod error;
 pub mod farm;
 pub mod metrics;
+pub mod redact;
 pub mod server;
 
 pub use card::{Card, Renderer, Source, Stats};

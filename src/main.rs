@@ -14,9 +14,9 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let args = cli::Args::parse();
-    // Panics inside a render are caught and reported as that card's error; silence the
-    // default hook so no backtrace noise reaches the user, and catch anything else below.
-    std::panic::set_hook(Box::new(|_| {}));
+    // Every panic is logged with its location and counted (cardfarm_panics_total); those
+    // inside a render are also caught and reported as that card's error, anything else below.
+    cardfarm::metrics::install_panic_hook();
     match std::panic::catch_unwind(|| cli::run(args)) {
         Ok(Ok(code)) => code,
         Ok(Err(e)) => {

@@ -4,8 +4,9 @@
 //! with `oneshot`; [`serve`] runs it behind its own accept loop. A request goes through:
 //!
 //! 1. `listener`: the accept loop, which bounds slow clients, open connections and shutdown.
-//! 2. `middleware`: request id, tracing, the whole-request deadline, the request counter, and
-//!    the API key on the render route.
+//! 2. `middleware`: request id, tracing, the whole-request deadline, the request counter, the
+//!    API key on the render route, and a JSON 500 for a handler that panics (the panic itself
+//!    is logged with its location and counted in `cardfarm_panics_total`).
 //! 3. `routes`: the handlers. `params` parses the query and checks the body; a stored user's
 //!    stats come from the [`store`]; share links are checked by [`sign`].
 //! 4. The shared tail of both render routes: the `etag` (strong, covering everything that
@@ -83,9 +84,14 @@ impl AppState {
     }
 }
 
-/// The router, with its layers: request ids, tracing, timeouts, body limit, metrics.
+/// The router, with its layers: request ids, tracing, timeouts, body limit, metrics, and a
+/// JSON 500 for a handler that panics.
 pub fn app(state: Arc<AppState>) -> Router {
-    let config = &state.config;
+    layered(router(&state), state)
+}
+
+/// The routes, without the layers.
+fn router(state: &Arc<AppState>) -> Router<Arc<AppState>> {
     Router::new()
         .route("/v1/templates", get(routes::templates))
         .route(
@@ -107,6 +113,14 @@ pub fn app(state: Arc<AppState>) -> Router {
                 format!("method {method} not allowed here; see the Allow header"),
             )
         })
+}
+
+/// `router` behind the server's layers, as [`app`] serves its routes: any routes get the same
+/// limits, errors, metrics and logs (tests use it to add a route that misbehaves).
+pub fn layered(router: Router<Arc<AppState>>, state: Arc<AppState>) -> Router {
+    let config = &state.config;
+    router
+        .layer(layer::from_fn(middleware::catch_panic))
         .layer(DefaultBodyLimit::max(config.max_body))
         .layer(RequestBodyTimeoutLayer::new(config.body_timeout))
         .layer(layer::from_fn_with_state(
@@ -172,8 +186,20 @@ pub async fn serve_on(
     state: Arc<AppState>,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let router = app(state.clone());
+    serve_router(listener, router, state, shutdown).await
+}
+
+/// [`serve_on`] with a router of the caller's (built with [`layered`]): the accept loop, its
+/// limits and the connection gauge of `state` are the same.
+pub async fn serve_router(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    state: Arc<AppState>,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     tracing::info!(addr = %listener.local_addr()?, "listening");
     let config = state.config.clone();
     let metrics = state.metrics.clone();
-    listener::run(listener, app(state), &config, metrics, shutdown).await
+    listener::run(listener, router, &config, metrics, shutdown).await
 }

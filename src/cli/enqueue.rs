@@ -47,7 +47,7 @@ pub fn run(args: Args, templates: &Path, fonts: &Path) -> anyhow::Result<ExitCod
     };
     let runtime = tokio::runtime::Runtime::new()?;
     let (published, queued, invalid, not_json) = runtime.block_on(async {
-        let js = queue::connect(&args.queue.nats).await?;
+        let js = queue::connect_to(&args.queue.endpoint()).await?;
         queue::ensure_streams(&js, &args.queue.stream, args.replicas).await?;
         let mut publisher = queue::Publisher::new(&js, &args.queue.stream);
         let (mut published, mut invalid, mut not_json) = (0, 0, 0);

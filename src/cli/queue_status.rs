@@ -7,7 +7,7 @@ use cardfarm::farm::queue;
 pub fn run(args: super::QueueArgs) -> anyhow::Result<ExitCode> {
     let runtime = tokio::runtime::Runtime::new()?;
     let status = runtime.block_on(async {
-        let js = queue::connect(&args.nats).await?;
+        let js = queue::connect_to(&args.endpoint()).await?;
         queue::status(&js, &args.stream).await
     })?;
     println!("{}", serde_json::to_string_pretty(&status)?);

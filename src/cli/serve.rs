@@ -20,6 +20,13 @@ pub struct Args {
     /// Require signed card links (HMAC-SHA256 with this key). Prefer the environment variable.
     #[arg(long, env = "CARDFARM_SIGNING_KEY", hide_env_values = true)]
     signing_key: Option<String>,
+    /// The signing key before the current one, still accepted while its links are out there
+    /// (rotation). Prefer the environment variable.
+    #[arg(long, env = "CARDFARM_SIGNING_KEY_PREVIOUS", hide_env_values = true)]
+    signing_key_previous: Option<String>,
+    /// Refuse signed links without an `exp` (403), so that no link is valid for ever.
+    #[arg(long, env = "CARDFARM_REQUIRE_EXPIRY")]
+    require_expiry: bool,
     /// Require `Authorization: Bearer <key>` on POST /v1/render. Prefer the environment variable.
     #[arg(long, env = "CARDFARM_API_KEY", hide_env_values = true)]
     api_key: Option<String>,
@@ -37,6 +44,20 @@ pub struct Args {
 pub fn run(args: Args, templates: &Path, fonts: &Path) -> anyhow::Result<ExitCode> {
     if let Some(key) = &args.signing_key {
         super::check_key(key, "--signing-key", "CARDFARM_SIGNING_KEY")?;
+    }
+    if let Some(key) = &args.signing_key_previous {
+        super::check_key(
+            key,
+            "--signing-key-previous",
+            "CARDFARM_SIGNING_KEY_PREVIOUS",
+        )?;
+    }
+    if args.signing_key.is_none() && (args.signing_key_previous.is_some() || args.require_expiry) {
+        return Err(super::Usage {
+            message: "--signing-key-previous and --require-expiry need a --signing-key".into(),
+            hint: "set CARDFARM_SIGNING_KEY (the key links are signed with now)".into(),
+        }
+        .into());
     }
     if let Some(key) = &args.api_key {
         super::check_key(key, "--api-key", "CARDFARM_API_KEY")?;
@@ -71,6 +92,8 @@ pub fn run(args: Args, templates: &Path, fonts: &Path) -> anyhow::Result<ExitCod
     let mut config = Config {
         addr: args.addr,
         signing_key: args.signing_key.map(String::into_bytes),
+        previous_signing_key: args.signing_key_previous.map(String::into_bytes),
+        require_expiry: args.require_expiry,
         api_key: args.api_key,
         cache_bytes,
         ..Config::default()
@@ -86,7 +109,8 @@ pub fn run(args: Args, templates: &Path, fonts: &Path) -> anyhow::Result<ExitCod
     runtime.block_on(async move {
         let store = Store::open(&data)
             .await
-            .with_context(|| format!("opening the stats store {data}"))?;
+            .with_context(|| format!("opening the stats store {}", cardfarm::redact::url(&data)))?;
+        tracing::info!(store = %cardfarm::redact::url(&data), "stats store");
         if let Store::Jsonl(s) = &store {
             tracing::info!(
                 users = s.len(),

@@ -6,7 +6,8 @@ use cardfarm::server;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The key the server verifies with. Prefer the environment variable.
+    /// The server's current signing key; links are always signed with it (a server's previous
+    /// key only verifies old links). Prefer the environment variable.
     #[arg(long, env = "CARDFARM_SIGNING_KEY", hide_env_values = true)]
     signing_key: String,
     /// Make the link expire this many seconds from now (adds a signed `exp`).

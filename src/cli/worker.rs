@@ -9,7 +9,7 @@ use std::time::Duration;
 use anyhow::Context;
 use cardfarm::farm::queue::{self, Settings};
 use cardfarm::farm::sink::Sink;
-use cardfarm::farm::{worker, Engine};
+use cardfarm::farm::{probe, worker, Engine};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -42,7 +42,8 @@ pub struct Args {
     /// Exit when the queue is empty and nothing is in flight.
     #[arg(long)]
     exit_when_empty: bool,
-    /// Serve Prometheus metrics on this address (GET /metrics).
+    /// Serve GET /metrics (Prometheus), /healthz (liveness) and /readyz (connected to NATS and
+    /// the sink answers) on this address.
     #[arg(long, value_name = "ADDR")]
     metrics_addr: Option<std::net::SocketAddr>,
 }
@@ -80,21 +81,16 @@ pub fn run(args: Args, templates: &Path, fonts: &Path) -> anyhow::Result<ExitCod
     };
     let runtime = tokio::runtime::Runtime::new()?;
     let report = runtime.block_on(async {
+        let nats = probe::Nats::default();
         if let Some(addr) = args.metrics_addr {
-            let metrics = engine.metrics.clone();
-            let app = axum::Router::new().route(
-                "/metrics",
-                axum::routing::get(move || {
-                    let metrics = metrics.clone();
-                    async move { metrics.render() }
-                }),
-            );
+            let app = probe::app(engine.clone(), nats.clone());
             let listener = tokio::net::TcpListener::bind(addr)
                 .await
                 .with_context(|| format!("binding the metrics address {addr}"))?;
             tokio::spawn(async move { axum::serve(listener, app).await });
         }
-        let js = queue::connect(&args.queue.nats).await?;
+        let js = queue::connect_to(&args.queue.endpoint()).await?;
+        let _ = nats.set(js.client());
         tracing::info!(stream = %config.stream, out = %engine.sink().description(), concurrency, "worker started");
         let report = worker::run(engine, js, config, super::shutdown_signal()).await?;
         anyhow::Ok(report)

@@ -218,6 +218,7 @@ impl Metrics {
                 Box::new(jobs_dead.clone()),
                 Box::new(render_seconds.clone()),
                 Box::new(bytes_written.clone()),
+                Box::new(crate::metrics::panics().clone()),
             ]),
             jobs_done,
             jobs_failed,

@@ -106,6 +106,29 @@ impl Sink {
             .map_err(|e| storage(format!("writing {key} to {}", self.description), &e))
     }
 
+    /// Whether the store answers, cheaply, for a readiness probe: one listing of the prefix
+    /// (one request to S3), and for a local folder, that it is still a folder.
+    pub async fn check(&self) -> Result<()> {
+        if !self.typed {
+            match tokio::fs::metadata(&self.description).await {
+                Ok(m) if m.is_dir() => {}
+                Ok(_) => {
+                    return Err(Error::Store(format!(
+                        "{} is not a folder",
+                        self.description
+                    )))
+                }
+                Err(e) => return Err(Error::io(&self.description, e)),
+            }
+        }
+        let prefix = (!self.prefix.is_empty()).then(|| ObjectPath::from(self.prefix.as_str()));
+        self.store
+            .list_with_delimiter(prefix.as_ref())
+            .await
+            .map_err(|e| Error::Store(format!("listing {}: {e}", self.description)))?;
+        Ok(())
+    }
+
     /// Whether `key` exists already (for resuming).
     pub async fn exists(&self, key: &str) -> Result<bool> {
         match self.store.head(&ObjectPath::from(key)).await {

@@ -11,6 +11,11 @@ pub struct Config {
     pub addr: SocketAddr,
     /// Key for signed card links; `None` serves unsigned links. Default: none.
     pub signing_key: Option<Vec<u8>>,
+    /// The key before the current one, still accepted while links signed with it are out
+    /// there (key rotation). Only with a `signing_key`. Default: none.
+    pub previous_signing_key: Option<Vec<u8>>,
+    /// Refuse signed links without an `exp`, so no link is valid for ever. Default: false.
+    pub require_expiry: bool,
     /// Bearer key for `POST /v1/render`; `None` leaves it open. Default: none.
     pub api_key: Option<String>,
     /// Renders at once. Default: the number of cores.
@@ -42,6 +47,8 @@ impl Default for Config {
         Config {
             addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
             signing_key: None,
+            previous_signing_key: None,
+            require_expiry: false,
             api_key: None,
             render_threads: cores,
             queue: 2 * cores,

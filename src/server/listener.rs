@@ -83,7 +83,8 @@ pub(super) async fn run(
         let open = metrics.connections.clone();
         connections.spawn(async move {
             let _slot = slot;
-            open.inc();
+            // Counted down on drop, so a connection task that panics still leaves the gauge.
+            let _open = Open::count(open);
             let connection = watcher.watch(builder.serve_connection(TokioIo::new(stream), service));
             let silent_at_shutdown = async {
                 let _ = stopping.wait_for(|s| *s).await;
@@ -100,7 +101,6 @@ pub(super) async fn run(
                 }
                 () = silent_at_shutdown => {}
             }
-            open.dec();
         });
     }
     drop(listener);
@@ -122,6 +122,22 @@ pub(super) async fn run(
     }
     connections.shutdown().await;
     Ok(())
+}
+
+/// One open connection in the `cardfarm_http_connections` gauge, for as long as it lives.
+struct Open(prometheus::IntGauge);
+
+impl Open {
+    fn count(gauge: prometheus::IntGauge) -> Open {
+        gauge.inc();
+        Open(gauge)
+    }
+}
+
+impl Drop for Open {
+    fn drop(&mut self) {
+        self.0.dec();
+    }
 }
 
 /// Per-connection failures (the client gave up during the handshake) are nothing; anything

@@ -13,6 +13,8 @@ pub struct Metrics {
     pub queue_depth: IntGauge,
     pub in_flight: IntGauge,
     pub connections: IntGauge,
+    /// The process's panic counter ([`crate::metrics::panics`]), shown here too.
+    pub panics: IntCounter,
 }
 
 impl Metrics {
@@ -61,6 +63,7 @@ impl Metrics {
             Box::new(queue_depth.clone()),
             Box::new(in_flight.clone()),
             Box::new(connections.clone()),
+            Box::new(crate::metrics::panics().clone()),
         ]);
         Metrics {
             registry,
@@ -71,6 +74,7 @@ impl Metrics {
             queue_depth,
             in_flight,
             connections,
+            panics: crate::metrics::panics().clone(),
         }
     }
 

@@ -1,12 +1,14 @@
 //! Middleware: what runs around every handler. The whole-request deadline, the API key on the
-//! render route, and the request counter.
+//! render route, the request counter, and the panic catcher.
 
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use futures::FutureExt;
 use sha2::{Digest, Sha256};
 
 use super::error::ApiError;
@@ -84,4 +86,23 @@ pub(super) async fn count_requests(
         .with_label_values(&[route.as_str(), response.status().as_str()])
         .inc();
     response
+}
+
+/// A handler that panics answers a JSON 500 like any internal error, inside the request
+/// counter, instead of taking its connection down with no answer. The panic hook
+/// ([`crate::metrics::install_panic_hook`]) has already logged it with its location and
+/// counted it by the time it is caught here.
+pub(super) async fn catch_panic(request: Request, next: Next) -> Response {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_string(), |p| p.as_str().to_string());
+    match AssertUnwindSafe(next.run(request)).catch_unwind().await {
+        Ok(response) => response,
+        Err(payload) => ApiError::internal(format!(
+            "panic while answering {route}: {}",
+            crate::error::panic_message(payload.as_ref())
+        ))
+        .into_response(),
+    }
 }

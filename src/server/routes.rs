@@ -143,7 +143,7 @@ struct CardQuery {
         (status = 200, description = "the card", content_type = "image/png"),
         (status = 304, description = "unchanged (If-None-Match)"),
         (status = 400, description = "malformed path or query", body = openapi::ErrorBody),
-        (status = 403, description = "missing, wrong or expired signature", body = openapi::ErrorBody),
+        (status = 403, description = "missing, wrong or expired signature, or no expiry where the server requires one", body = openapi::ErrorBody),
         (status = 404, description = "unknown user, template or format", body = openapi::ErrorBody),
         (status = 500, description = "internal error, such as a corrupt stored record", body = openapi::ErrorBody),
         (status = 503, description = "overloaded or store unavailable; see Retry-After", body = openapi::ErrorBody),
@@ -161,7 +161,12 @@ pub(super) async fn render_stored(
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
     if let Some(key) = &state.config.signing_key {
-        sign::verify(key, uri.path(), uri.query(), now)
+        let keys = sign::Keys {
+            current: key,
+            previous: state.config.previous_signing_key.as_deref(),
+            require_expiry: state.config.require_expiry,
+        };
+        keys.verify(uri.path(), uri.query(), now)
             .map_err(|r| ApiError::forbidden(r.to_string()))?;
     }
     if !is_valid_id(&user_id) {

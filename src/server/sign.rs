@@ -1,6 +1,15 @@
 //! Signed card links: `sig` is the hex HMAC-SHA256 of the path and query without `sig`, so a
 //! share link cannot be edited into another user's card. An `exp` (unix seconds) in the signed
 //! query makes the link expire.
+//!
+//! Exactly what is signed: the request's path as sent, then, if the query has any pair other
+//! than `sig`, `?` and those `name=value` pairs joined by `&`, in the order sent, byte for byte
+//! (percent-encoding kept, nothing decoded, re-encoded or sorted; empty pairs from `&&` are
+//! dropped). `sig` itself may stand anywhere in the query.
+//!
+//! [`Keys`] adds what a server in production needs around [`verify`]: a previous key that
+//! still verifies while its links are out there (rotation), and the rule that every link must
+//! expire.
 
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
@@ -18,6 +27,41 @@ pub enum Refusal {
     Expired,
     #[error("`exp` must be unix seconds")]
     BadExpiry,
+    #[error("this server accepts only links that expire: sign with an `exp` (`cardfarm sign-url --expires-in SECONDS`)")]
+    NoExpiry,
+}
+
+/// The keys a server verifies links with, and whether links must expire.
+#[derive(Debug, Clone, Copy)]
+pub struct Keys<'a> {
+    /// The key links are signed with now.
+    pub current: &'a [u8],
+    /// The key before it, still accepted (rotation); `None` once its links are gone.
+    pub previous: Option<&'a [u8]>,
+    /// Refuse a link that has no `exp`.
+    pub require_expiry: bool,
+}
+
+impl Keys<'_> {
+    /// [`verify`] with the current key, else the previous one; then, if links must expire,
+    /// refuses one without `exp` ([`Refusal::NoExpiry`]).
+    pub fn verify(&self, path: &str, query: Option<&str>, now: u64) -> Result<(), Refusal> {
+        let mut verified = verify(self.current, path, query, now);
+        if verified == Err(Refusal::Bad) {
+            if let Some(previous) = self.previous {
+                verified = verify(previous, path, query, now);
+            }
+        }
+        verified?;
+        let has_expiry = query
+            .unwrap_or("")
+            .split('&')
+            .any(|pair| pair.split_once('=').map_or(pair, |(k, _)| k) == "exp");
+        if self.require_expiry && !has_expiry {
+            return Err(Refusal::NoExpiry);
+        }
+        Ok(())
+    }
 }
 
 /// `path?query` with `&sig=<hex>` appended.
@@ -101,6 +145,61 @@ mod tests {
         assert_eq!(
             verify(KEY, "/v1/cards/demo/minutes.png", None, 0),
             Err(Refusal::Missing)
+        );
+    }
+
+    #[test]
+    fn the_previous_key_verifies_and_an_unknown_key_does_not() {
+        let keys = Keys {
+            current: &b"new"[..],
+            previous: Some(&b"old"[..]),
+            require_expiry: false,
+        };
+        for (key, expected) in [
+            (&b"new"[..], Ok(())),
+            (&b"old"[..], Ok(())),
+            (&b"unknown"[..], Err(Refusal::Bad)),
+        ] {
+            let url = sign(key, "/v1/cards/demo/minutes.png?format=story");
+            let (path, query) = split(&url);
+            assert_eq!(keys.verify(path, query, 0), expected, "{url}");
+        }
+        // Without a previous key, the old key's links are refused.
+        let url = sign(b"old", "/v1/cards/demo/minutes.png");
+        let (path, query) = split(&url);
+        let current_only = Keys {
+            previous: None,
+            ..keys
+        };
+        assert_eq!(current_only.verify(path, query, 0), Err(Refusal::Bad));
+        // An expired link signed with the previous key is expired, not bad.
+        let url = sign(b"old", "/v1/cards/demo/minutes.png?exp=100");
+        let (path, query) = split(&url);
+        assert_eq!(keys.verify(path, query, 101), Err(Refusal::Expired));
+    }
+
+    #[test]
+    fn required_expiry_refuses_links_that_never_expire() {
+        let keys = Keys {
+            current: KEY,
+            previous: None,
+            require_expiry: true,
+        };
+        let forever = sign(KEY, "/v1/cards/demo/minutes.png?format=story");
+        let (path, query) = split(&forever);
+        assert_eq!(keys.verify(path, query, 0), Err(Refusal::NoExpiry));
+        // A parameter merely ending in `exp` is not an expiry.
+        let sneaky = sign(KEY, "/v1/cards/demo/minutes.png?noexp=1");
+        let (path, query) = split(&sneaky);
+        assert_eq!(keys.verify(path, query, 0), Err(Refusal::NoExpiry));
+        let expiring = sign(KEY, "/v1/cards/demo/minutes.png?format=story&exp=100");
+        let (path, query) = split(&expiring);
+        assert_eq!(keys.verify(path, query, 100), Ok(()));
+        assert_eq!(keys.verify(path, query, 101), Err(Refusal::Expired));
+        // A forged link is refused as bad, whatever its expiry.
+        assert_eq!(
+            keys.verify("/v1/cards/demo/minutes.png", Some("sig=00"), 0),
+            Err(Refusal::Bad)
         );
     }
 

@@ -22,6 +22,13 @@
 //! The newest year wins when a user has several. The table is found through the connection's
 //! `search_path`, so a URL such as `postgres://host/db?options=-c%20search_path%3Dwrapped`
 //! selects a schema.
+//!
+//! The connection is encrypted when the URL asks, with libpq's words: `sslmode=require`,
+//! `verify-ca` or `verify-full`, and `sslrootcert=FILE` for a private CA (see [`tls`]). The
+//! URL, password included, is never part of an error: whoever shows it masks it first
+//! ([`crate::redact::url`]).
+
+mod tls;
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -81,21 +88,29 @@ impl Store {
         Ok(Store::Jsonl(Arc::new(store)))
     }
 
-    /// A pool over a PostgreSQL URL. Connections open lazily, on first use.
+    /// A pool over a PostgreSQL URL, with TLS as its `sslmode` asks. Connections open lazily,
+    /// on first use; a certificate that fails the checks is an error then.
     pub fn postgres(url: &str) -> Result<Store> {
-        let mut config: tokio_postgres::Config = url
-            .parse()
-            .map_err(|e| Error::Store(format!("invalid PostgreSQL URL: {e}")))?;
+        let (url, tls) = tls::Tls::from_url(url)?;
+        let mut config: tokio_postgres::Config =
+            url.parse().map_err(|e: tokio_postgres::Error| {
+                Error::Store(format!(
+                    "invalid PostgreSQL URL: {}",
+                    crate::redact::url(&e.to_string())
+                ))
+            })?;
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(PG_CONNECT_TIMEOUT);
         }
-        let manager = deadpool_postgres::Manager::from_config(
-            config,
-            tokio_postgres::NoTls,
-            deadpool_postgres::ManagerConfig {
-                recycling_method: deadpool_postgres::RecyclingMethod::Fast,
-            },
-        );
+        let recycling = deadpool_postgres::ManagerConfig {
+            recycling_method: deadpool_postgres::RecyclingMethod::Fast,
+        };
+        let manager = match tls.connector()? {
+            Some(tls) => deadpool_postgres::Manager::from_config(config, tls, recycling),
+            None => {
+                deadpool_postgres::Manager::from_config(config, tokio_postgres::NoTls, recycling)
+            }
+        };
         let pool = deadpool_postgres::Pool::builder(manager)
             .max_size(16)
             .wait_timeout(Some(PG_WAIT_TIMEOUT))
@@ -122,7 +137,7 @@ impl Store {
                 },
             },
             Store::Postgres(pool) => {
-                let client = pool.get().await.map_err(|e| Error::Store(e.to_string()))?;
+                let client = pool.get().await.map_err(pool_error)?;
                 let row = within(client.query_opt(
                     "SELECT stats::text FROM cardfarm_stats WHERE user_id = $1 ORDER BY year DESC LIMIT 1",
                     &[&user_id],
@@ -145,7 +160,7 @@ impl Store {
         match self {
             Store::Jsonl(_) => Ok(()),
             Store::Postgres(pool) => {
-                let client = pool.get().await.map_err(|e| Error::Store(e.to_string()))?;
+                let client = pool.get().await.map_err(pool_error)?;
                 within(client.simple_query("SELECT 1")).await?;
                 Ok(())
             }
@@ -154,7 +169,7 @@ impl Store {
 
     /// Creates the table if needed and upserts users (for loading data and for tests).
     pub async fn put_postgres(pool: &deadpool_postgres::Pool, users: &[Stats]) -> Result<()> {
-        let client = pool.get().await.map_err(|e| Error::Store(e.to_string()))?;
+        let client = pool.get().await.map_err(pool_error)?;
         client
             .batch_execute(CREATE_TABLE)
             .await
@@ -175,6 +190,22 @@ impl Store {
         }
         Ok(())
     }
+}
+
+/// A pooled connection that could not be had, with every cause: tokio-postgres names the step
+/// ("error performing TLS handshake") and keeps the reason ("invalid peer certificate:
+/// UnknownIssuer") as its source.
+fn pool_error(e: deadpool_postgres::PoolError) -> Error {
+    let mut text = e.to_string();
+    let mut cause = std::error::Error::source(&e);
+    while let Some(c) = cause {
+        let more = c.to_string();
+        if !text.contains(&more) {
+            text = format!("{text}: {more}");
+        }
+        cause = c.source();
+    }
+    Error::Store(crate::redact::url(&text))
 }
 
 /// A query's result, or a store error once it has taken [`PG_QUERY_TIMEOUT`].
