@@ -219,3 +219,19 @@ async fn photo_bombs_in_a_posted_body_become_placeholders_at_once() {
         started.elapsed()
     );
 }
+
+#[tokio::test]
+async fn openapi_describes_the_placeholder_header_and_no_304_on_post() {
+    let s = state(jsonl_store().await, Config::default());
+    let doc = get(&s, "/openapi.json").await.json();
+    let post = &doc["paths"]["/v1/render/{template}"]["post"]["responses"];
+    let get = &doc["paths"]["/v1/cards/{user_id}/{template}.png"]["get"]["responses"];
+    for responses in [post, get] {
+        assert!(
+            responses["200"]["headers"]["Cardfarm-Placeholders"].is_object(),
+            "{responses}"
+        );
+    }
+    assert!(post.get("304").is_none(), "{post}");
+    assert!(get["304"].is_object(), "{get}");
+}
