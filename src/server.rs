@@ -9,8 +9,9 @@
 //!    is logged with its location and counted in `cardfarm_panics_total`).
 //! 3. `routes`: the handlers. `params` parses the query and checks the body; a stored user's
 //!    stats come from the [`store`]; share links are checked by [`sign`].
-//! 4. The shared tail of both render routes: the `etag` (strong, covering everything that
-//!    decides the pixels), `304`, the byte-bounded [`cache`], the bounded render [`pool`].
+//! 4. The shared tail of both render routes: the `etag` (strong: the card's fingerprint, photo
+//!    bytes included, and where the stats came from), `304` on GET, the byte-bounded [`cache`],
+//!    one render per card at a time (`flight`), the bounded render [`pool`].
 //!
 //! Every error is JSON with its status ([`error::ApiError`]); [`metrics`] are Prometheus text;
 //! [`Config`] holds every setting with its default.
@@ -26,6 +27,7 @@ pub mod cache;
 mod config;
 pub mod error;
 mod etag;
+mod flight;
 mod listener;
 pub mod metrics;
 mod middleware;
@@ -64,6 +66,8 @@ pub struct AppState {
     pub pool: RenderPool,
     pub cache: PngCache,
     pub metrics: Arc<Metrics>,
+    /// Renders running now, by ETag: concurrent misses for one card wait for one render.
+    flights: Arc<flight::Flights<Result<routes::Rendered, ApiError>>>,
 }
 
 impl AppState {
@@ -77,6 +81,7 @@ impl AppState {
             pool: RenderPool::new(config.render_threads, config.queue)?,
             cache: PngCache::new(config.cache_bytes),
             metrics: Arc::new(Metrics::new()),
+            flights: flight::Flights::new(),
             renderer,
             store,
             config,

@@ -224,3 +224,52 @@ fn serving_the_bundled_sample_is_a_warning_naming_the_file() {
     let with = stderr_of(&["--data", sample.to_str().unwrap()]);
     assert!(!with.contains("bundled sample"), "{with}");
 }
+
+#[test]
+fn an_open_render_endpoint_off_loopback_must_be_asked_for() {
+    let port = free_port();
+    for addr in [format!("0.0.0.0:{port}"), format!("[::]:{port}")] {
+        let out = process::cardfarm()
+            .args(["serve", "--addr", &addr])
+            .env_remove("CARDFARM_API_KEY")
+            .env_remove("CARDFARM_ALLOW_ANONYMOUS_RENDER")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{addr}: {stderr}");
+        assert!(
+            stderr.starts_with("error: ") && stderr.contains("--api-key"),
+            "{addr}: {stderr}"
+        );
+        assert!(
+            stderr.contains("\nhint: ") && stderr.contains("--allow-anonymous-render"),
+            "{addr}: {stderr}"
+        );
+    }
+    // Asked for by name (flag or environment), it goes on: here to the missing store, which
+    // fails before anything is bound.
+    let missing = std::env::temp_dir().join(common::unique("nodata"));
+    let missing = format!("{}.jsonl", missing.display());
+    for (flag, env) in [
+        (Some("--allow-anonymous-render"), None),
+        (None, Some(("CARDFARM_ALLOW_ANONYMOUS_RENDER", "true"))),
+    ] {
+        let mut command = process::cardfarm();
+        command.args([
+            "serve",
+            "--addr",
+            &format!("0.0.0.0:{port}"),
+            "--data",
+            &missing,
+        ]);
+        command.args(flag);
+        if let Some((k, v)) = env {
+            command.env(k, v);
+        }
+        let out = command.output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{stderr}");
+        assert!(!stderr.contains("--allow-anonymous-render"), "{stderr}");
+        assert!(stderr.contains(&missing), "{stderr}");
+    }
+}

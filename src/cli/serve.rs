@@ -30,6 +30,10 @@ pub struct Args {
     /// Require `Authorization: Bearer <key>` on POST /v1/render. Prefer the environment variable.
     #[arg(long, env = "CARDFARM_API_KEY", hide_env_values = true)]
     api_key: Option<String>,
+    /// Serve POST /v1/render without an API key on a non-loopback address. Anyone who reaches
+    /// the port can then make the server decode photos and render cards.
+    #[arg(long, env = "CARDFARM_ALLOW_ANONYMOUS_RENDER")]
+    allow_anonymous_render: bool,
     /// Renders at once. Default: the number of cores.
     #[arg(long, env = "CARDFARM_RENDER_THREADS")]
     threads: Option<usize>,
@@ -75,6 +79,7 @@ pub fn run(args: Args, templates: &Path, fonts: &Path) -> anyhow::Result<ExitCod
                 usize::MAX >> 20
             ),
         })?;
+    check_anonymous_render(&args)?;
     super::init_logging();
     let renderer = super::load_warm(templates, fonts)?;
     let data = match args.data.clone() {
@@ -131,4 +136,23 @@ pub fn run(args: Args, templates: &Path, fonts: &Path) -> anyhow::Result<ExitCod
         tracing::info!("stopped");
         Ok(ExitCode::SUCCESS)
     })
+}
+
+/// An open POST endpoint is a render service for anyone who can reach the port: every request
+/// costs a render, and no request of it hits a cache. Fine on loopback; elsewhere it must be
+/// asked for by name.
+fn check_anonymous_render(args: &Args) -> anyhow::Result<()> {
+    if args.api_key.is_none() && !args.allow_anonymous_render && !args.addr.ip().is_loopback() {
+        return Err(super::Usage {
+            message: format!(
+                "POST /v1/render would be open to anyone on {} (no --api-key)",
+                args.addr
+            ),
+            hint: "set --api-key (or CARDFARM_API_KEY), or pass --allow-anonymous-render \
+                   (CARDFARM_ALLOW_ANONYMOUS_RENDER=true) to serve it open on purpose"
+                .into(),
+        }
+        .into());
+    }
+    Ok(())
 }

@@ -10,8 +10,9 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
 
-/// An error answer: `{"error": "...", "detail": ...}` with its status.
-#[derive(Debug)]
+/// An error answer: `{"error": "...", "detail": ...}` with its status. Clone, because the
+/// requests waiting for one render share its outcome.
+#[derive(Debug, Clone)]
 pub struct ApiError {
     pub status: StatusCode,
     pub message: String,

@@ -1,17 +1,18 @@
-//! ETag: a card's strong validator, which is also its key in the PNG cache. It covers
-//! everything that decides the card's pixels, including where the stats came from.
+//! ETag: a card's strong validator, which is also its key in the PNG cache. It is the card's
+//! [`fingerprint`](crate::card::fingerprint) (everything that decides its pixels, photos'
+//! bytes included, so a replaced photo is a new ETag) plus where the stats came from.
 
 use std::path::PathBuf;
 
 use axum::http::{header, HeaderMap};
 use sha2::{Digest, Sha256};
 
-use super::AppState;
-use crate::card::model::Stats;
+use crate::card::Fingerprint;
 
 /// Where a card's stats came from. Part of the ETag (and so of the cache key): the same stats
 /// render differently when posted (relative photo paths become placeholders) and when stored
 /// beside their photos.
+#[derive(Debug, Clone)]
 pub(super) enum Origin {
     /// The request body; no image root.
     Posted,
@@ -19,28 +20,21 @@ pub(super) enum Origin {
     Stored(Option<PathBuf>),
 }
 
-/// A strong ETag: the crate version, the template and its version, the format, where the stats
-/// came from (posted, or stored with which image root) and the stats.
-pub(super) fn etag(
-    state: &AppState,
-    stats: &Stats,
-    origin: &Origin,
-    template: &str,
-    format: &str,
-) -> String {
-    let version = state
-        .renderer
-        .templates()
-        .get(template, format)
-        .map_or(0, |(t, _)| t.version);
+impl Origin {
+    /// The folder relative image paths resolve against.
+    pub(super) fn root(&self) -> Option<&std::path::Path> {
+        match self {
+            Origin::Posted => None,
+            Origin::Stored(root) => root.as_deref(),
+        }
+    }
+}
+
+/// A strong ETag: the card's fingerprint (crate and template version, format, stats, the
+/// photos' bytes) and where the stats came from (posted, or stored with which image root).
+pub(super) fn etag(fingerprint: &Fingerprint, origin: &Origin) -> String {
     let mut hash = Sha256::new();
-    hash.update(env!("CARGO_PKG_VERSION").as_bytes());
-    hash.update([0]);
-    hash.update(template.as_bytes());
-    hash.update(version.to_le_bytes());
-    hash.update([0]);
-    hash.update(format.as_bytes());
-    hash.update([0]);
+    hash.update(fingerprint.0);
     match origin {
         Origin::Posted => hash.update(b"posted"),
         Origin::Stored(None) => hash.update(b"stored"),
@@ -49,15 +43,18 @@ pub(super) fn etag(
             hash.update(root.as_os_str().as_encoded_bytes());
         }
     }
-    hash.update([0]);
-    hash.update(serde_json::to_vec(stats).unwrap_or_default());
     format!("\"{}\"", hex::encode(&hash.finalize()[..16]))
 }
 
-/// Whether `If-None-Match` names `etag` (or is `*`).
+/// Whether `If-None-Match` names `etag` or is `*` (RFC 9110 §13.1.2: `*` matches any current
+/// representation, and a card that can be rendered has one). Weak comparison, as the RFC asks
+/// for this header: `W/"x"` matches `"x"`.
 pub(super) fn matches(headers: &HeaderMap, etag: &str) -> bool {
     headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"))
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .any(|t| t == "*" || t.strip_prefix("W/").unwrap_or(t) == etag)
 }

@@ -10,6 +10,7 @@ pub struct Metrics {
     pub render_seconds: HistogramVec,
     pub cache_hits: IntCounter,
     pub cache_misses: IntCounter,
+    pub coalesced: IntCounter,
     pub queue_depth: IntGauge,
     pub in_flight: IntGauge,
     pub connections: IntGauge,
@@ -46,6 +47,11 @@ impl Metrics {
             "Cards rendered because the cache missed",
         )
         .expect("valid metric");
+        let coalesced = IntCounter::new(
+            "cardfarm_cache_coalesced_total",
+            "Cache misses that waited for a render of the same card already running",
+        )
+        .expect("valid metric");
         let queue_depth = IntGauge::new(
             "cardfarm_render_queue_depth",
             "Renders waiting for a render thread",
@@ -60,6 +66,7 @@ impl Metrics {
             Box::new(render_seconds.clone()),
             Box::new(cache_hits.clone()),
             Box::new(cache_misses.clone()),
+            Box::new(coalesced.clone()),
             Box::new(queue_depth.clone()),
             Box::new(in_flight.clone()),
             Box::new(connections.clone()),
@@ -71,6 +78,7 @@ impl Metrics {
             render_seconds,
             cache_hits,
             cache_misses,
+            coalesced,
             queue_depth,
             in_flight,
             connections,

@@ -1,5 +1,6 @@
-//! Routes: the handlers. Both render routes end in one shared tail ([`card`]): ETag, `304`,
-//! the PNG cache, the render pool, the response.
+//! Routes: the handlers. Both render routes end in one shared tail ([`card`]): fingerprint and
+//! ETag, `304` (GET only), the PNG cache, one render per card at a time, the render pool, the
+//! response (with `Cardfarm-Placeholders` when photos could not be used).
 
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -13,6 +14,7 @@ use axum::Json;
 
 use super::error::ApiError;
 use super::etag::{self, Origin};
+use super::flight::Role;
 use super::params::{body_error, json_depth, Params, MAX_JSON_DEPTH};
 use super::pool::PoolError;
 use super::{openapi, sign, AppState};
@@ -75,8 +77,8 @@ struct FormatQuery {
     params(("template" = String, Path, description = "template name"), FormatQuery),
     request_body(content = inline(Object), description = "one user's stats (schema: components.schemas.Stats)", content_type = "application/json"),
     responses(
-        (status = 200, description = "the card", content_type = "image/png"),
-        (status = 304, description = "unchanged (If-None-Match)"),
+        (status = 200, description = "the card; `If-None-Match` is ignored (a POST always answers with the card), the ETag identifies it", content_type = "image/png",
+            headers(("Cardfarm-Placeholders" = u32, description = "present when photos could not be used: how many were drawn as a placeholder"))),
         (status = 400, description = "malformed JSON, path or query", body = openapi::ErrorBody),
         (status = 401, description = "missing or wrong API key (WWW-Authenticate: Bearer)", body = openapi::ErrorBody),
         (status = 404, description = "unknown template or format", body = openapi::ErrorBody),
@@ -115,6 +117,7 @@ pub(super) async fn render_posted(
         format,
         &headers,
         "private, max-age=0, must-revalidate",
+        Conditional::Ignored,
     )
     .await
 }
@@ -140,8 +143,9 @@ struct CardQuery {
         CardQuery
     ),
     responses(
-        (status = 200, description = "the card", content_type = "image/png"),
-        (status = 304, description = "unchanged (If-None-Match)"),
+        (status = 200, description = "the card", content_type = "image/png",
+            headers(("Cardfarm-Placeholders" = u32, description = "present when photos could not be used: how many were drawn as a placeholder"))),
+        (status = 304, description = "unchanged: `If-None-Match` names the ETag, or is `*`"),
         (status = 400, description = "malformed path or query", body = openapi::ErrorBody),
         (status = 403, description = "missing, wrong or expired signature, or no expiry where the server requires one", body = openapi::ErrorBody),
         (status = 404, description = "unknown user, template or format", body = openapi::ErrorBody),
@@ -198,11 +202,35 @@ pub(super) async fn render_stored(
         format,
         &headers,
         &cache_control,
+        Conditional::Honoured,
     )
     .await
 }
 
-/// The shared tail of both render routes: ETag, 304, cache, pool, response.
+/// Whether a route answers `If-None-Match`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Conditional {
+    /// `GET`: a matching tag (or `*`) answers `304`.
+    Honoured,
+    /// `POST`: the answer is the card, always. A POST selects no stored representation that
+    /// a client could hold, so the header has nothing to compare with (RFC 9110 §13.2.1).
+    Ignored,
+}
+
+/// The header naming how many photos were replaced by a placeholder.
+pub(super) const PLACEHOLDERS: &str = "cardfarm-placeholders";
+
+/// A rendered card as every request waiting for it gets it.
+#[derive(Debug, Clone)]
+pub(super) struct Rendered {
+    png: Bytes,
+    /// Photos drawn as a placeholder.
+    placeholders: usize,
+}
+
+/// The shared tail of both render routes: fingerprint and ETag, 304, cache, one render per
+/// card at a time (concurrent misses wait for the same render), response.
+#[allow(clippy::too_many_arguments)]
 async fn card(
     state: &Arc<AppState>,
     stats: Stats,
@@ -211,12 +239,31 @@ async fn card(
     format: String,
     headers: &HeaderMap,
     cache_control: &str,
+    conditional: Conditional,
 ) -> Result<Response, ApiError> {
-    let etag = etag::etag(state, &stats, &origin, &template, &format);
-    let respond = |status: StatusCode, png: Option<Bytes>| -> Response {
-        let mut response = match png {
+    // Hashing the photos reads files (once per file version) and decodes data: URIs: not on
+    // the async executor.
+    let renderer = state.renderer.clone();
+    let (t, f) = (template.clone(), format.clone());
+    let (stats, origin, fingerprint) = tokio::task::spawn_blocking(move || {
+        let source = Source {
+            stats: &stats,
+            root: origin.root(),
+        };
+        let fingerprint = renderer.fingerprint(source, &t, &f);
+        (stats, origin, fingerprint)
+    })
+    .await
+    .map_err(ApiError::internal)?;
+    let etag = etag::etag(&fingerprint?, &origin);
+    let respond = |status: StatusCode, rendered: Option<Rendered>| -> Response {
+        let mut placeholders = 0;
+        let mut response = match rendered {
             // `Bytes` is shared, not copied: a cache hit hands the cached buffer to hyper.
-            Some(png) => (status, [(header::CONTENT_TYPE, "image/png")], png).into_response(),
+            Some(r) => {
+                placeholders = r.placeholders;
+                (status, [(header::CONTENT_TYPE, "image/png")], r.png).into_response()
+            }
             None => status.into_response(),
         };
         let h = response.headers_mut();
@@ -226,16 +273,46 @@ async fn card(
         if let Ok(v) = HeaderValue::from_str(cache_control) {
             h.insert(header::CACHE_CONTROL, v);
         }
+        if placeholders > 0 {
+            h.insert(PLACEHOLDERS, HeaderValue::from(placeholders));
+        }
         response
     };
-    if etag::matches(headers, &etag) {
+    if conditional == Conditional::Honoured && etag::matches(headers, &etag) {
         return Ok(respond(StatusCode::NOT_MODIFIED, None));
     }
     if let Some(png) = state.cache.get(&etag) {
         state.metrics.cache_hits.inc();
-        return Ok(respond(StatusCode::OK, Some(png)));
+        let hit = Rendered {
+            png,
+            placeholders: 0,
+        };
+        return Ok(respond(StatusCode::OK, Some(hit)));
     }
-    state.metrics.cache_misses.inc();
+    let (flight, role) = state.flights.join(&etag, || {
+        render(state.clone(), stats, origin, template, format, etag.clone())
+    });
+    match role {
+        Role::Leader => state.metrics.cache_misses.inc(),
+        Role::Follower => state.metrics.coalesced.inc(),
+    }
+    match flight.await {
+        Some(Ok(rendered)) => Ok(respond(StatusCode::OK, Some(rendered))),
+        Some(Err(e)) => Err(e),
+        None => Err(ApiError::internal("render task failed")),
+    }
+}
+
+/// Renders one card on the pool and keeps it in the cache; run once per card at a time by
+/// [`card`]'s flight.
+async fn render(
+    state: Arc<AppState>,
+    stats: Stats,
+    origin: Origin,
+    template: String,
+    format: String,
+    etag: String,
+) -> Result<Rendered, ApiError> {
     let renderer = state.renderer.clone();
     let (t, f) = (template.clone(), format.clone());
     // Timed inside the work, so the histogram is the render alone, not the wait for a thread.
@@ -246,15 +323,11 @@ async fn card(
     let rendered = state
         .pool
         .run(&state.metrics, move || {
-            let root = match &origin {
-                Origin::Posted => None,
-                Origin::Stored(root) => root.as_deref(),
-            };
             let timer = render_seconds.start_timer();
             let result = renderer.render(
                 Source {
                     stats: &stats,
-                    root,
+                    root: origin.root(),
                 },
                 &t,
                 &f,
@@ -280,9 +353,12 @@ async fn card(
     // A placeholder may stand for a photo that is only missing for now: render it again next
     // time rather than keep it.
     if card.warnings.is_empty() {
-        state.cache.put(etag.clone(), png.clone());
+        state.cache.put(etag, png.clone());
     }
-    Ok(respond(StatusCode::OK, Some(png)))
+    Ok(Rendered {
+        png,
+        placeholders: card.warnings.len(),
+    })
 }
 
 pub(super) async fn ready(State(state): State<Arc<AppState>>) -> Response {
