@@ -43,6 +43,9 @@ pub struct Config {
     pub pull_wait: Duration,
     /// Return once the queue is empty and nothing is in flight. Default: false.
     pub exit_when_empty: bool,
+    /// Limits set on the dead-letter stream; `None` leaves an existing stream's alone.
+    /// Default: `None`.
+    pub dead_limits: Option<queue::DeadLimits>,
 }
 
 impl Config {
@@ -55,6 +58,7 @@ impl Config {
             job_timeout: Duration::from_secs(300),
             pull_wait: Duration::from_secs(5),
             exit_when_empty: false,
+            dead_limits: None,
         }
     }
 }
@@ -111,7 +115,13 @@ pub async fn run(
     shutdown: impl Future<Output = ()>,
 ) -> Result<Report> {
     let started = Instant::now();
-    let stream = queue::ensure_streams(&js, &config.stream, config.settings.replicas).await?;
+    let stream = queue::ensure_streams_with(
+        &js,
+        &config.stream,
+        config.settings.replicas,
+        config.dead_limits,
+    )
+    .await?;
     let consumer = queue::consumer(&stream, &config.stream, &config.settings).await?;
     let shared = Arc::new(Shared {
         engine,
@@ -319,6 +329,8 @@ async fn handle(shared: &Shared, message: jetstream::Message) -> Fate {
                 deliveries,
                 job: serde_json::from_slice(&message.payload)
                     .unwrap_or_else(|_| String::from_utf8_lossy(&message.payload).into()),
+                line: None,
+                truncated: false,
             };
             if let Err(dead) =
                 queue::dead_letter(&shared.js, &shared.stream, &letter, &letter_id).await
