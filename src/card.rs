@@ -14,10 +14,14 @@
 //! 4. [`render`]: the stages in order; usvg parses, resvg paints over the cached background.
 //! 5. [`png`]: fast encoding → [`png::Png`].
 //!
+//! A card's [`fingerprint`] hashes everything that decides its pixels (stats, template version,
+//! format, the photos' bytes) without rendering it: caches and ETags key on it.
+//!
 //! [`threads`] are the long-lived render threads every front end renders on. This part knows
 //! nothing of files of many users, queues, HTTP or storage: those are [`crate::farm`] and
 //! [`crate::server`], which use it.
 
+pub mod fingerprint;
 pub mod fonts;
 pub mod model;
 pub mod photo;
@@ -28,5 +32,6 @@ pub mod text;
 pub mod threads;
 pub mod view;
 
+pub use fingerprint::Fingerprint;
 pub use model::Stats;
 pub use render::{Card, Renderer, Source};

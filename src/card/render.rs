@@ -90,6 +90,11 @@ impl Renderer {
         &self.fonts
     }
 
+    /// The photo cache every render of this renderer shares.
+    pub fn photos(&self) -> &Photos {
+        &self.photos
+    }
+
     /// Rasterizes every format's background now, so the first cards of a long-running process
     /// don't wait for it. The blurred glows make this the slowest part of start-up (seconds),
     /// so the backgrounds are shared out over one thread per core. Fails on the first broken
