@@ -88,7 +88,7 @@ pub fn run(args: Args, templates: &Path, fonts: &Path) -> anyhow::Result<ExitCod
     let report = report?;
 
     eprintln!(
-        "{} users: {} cards written, {} already there, {} failed cards, {:.1} cards/s, {:.1} MB in {:.1} s",
+        "{} users: {} cards written, {} unchanged (skipped), {} failed cards, {:.1} cards/s, {:.1} MB in {:.1} s",
         report.users,
         report.written,
         report.skipped,

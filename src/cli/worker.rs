@@ -65,7 +65,7 @@ pub fn run(args: Args, templates: &Path, fonts: &Path) -> anyhow::Result<ExitCod
         sink,
         Some(images),
         concurrency,
-        false,
+        true,
     )?);
     let config = worker::Config {
         in_flight: concurrency * 2,
@@ -106,6 +106,7 @@ pub fn run(args: Args, templates: &Path, fonts: &Path) -> anyhow::Result<ExitCod
         dead = report.dead,
         redelivered = report.redelivered,
         cards = report.cards,
+        skipped = report.skipped,
         cards_per_second = format!("{:.1}", report.cards_per_second()),
         megabytes = format!("{:.1}", report.bytes as f64 / 1e6),
         seconds = format!("{:.1}", report.elapsed.as_secs_f64()),

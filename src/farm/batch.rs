@@ -1,5 +1,7 @@
 //! Batch: the embedded render farm. Every user of a dataset, every card, every core busy, in
-//! one process; resumable, because cards already in the sink are skipped.
+//! one process; resumable, because cards already in the sink from the same fingerprint are
+//! skipped (see [`crate::farm::engine`]), and a rerun redraws exactly the cards whose stats,
+//! template or photos changed.
 //!
 //! Failures are counted per card: a user whose photo store hiccups on one card still gets the
 //! others, and the report names each card that is missing (user, `template-format`, error), so

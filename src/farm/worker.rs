@@ -78,6 +78,8 @@ pub struct Report {
     pub pull_errors: u64,
     /// Cards written.
     pub cards: u64,
+    /// Cards not drawn again: stored already from the same fingerprint.
+    pub skipped: u64,
     pub bytes: u64,
     pub elapsed: Duration,
 }
@@ -91,7 +93,11 @@ impl Report {
 
 #[derive(Debug)]
 enum Fate {
-    Done { cards: u64, bytes: u64 },
+    Done {
+        cards: u64,
+        skipped: u64,
+        bytes: u64,
+    },
     Retried,
     Dead,
 }
@@ -261,9 +267,14 @@ async fn pause_after_pull_error(
 
 fn tally(report: &mut Report, joined: std::result::Result<Fate, tokio::task::JoinError>) {
     match joined {
-        Ok(Fate::Done { cards, bytes }) => {
+        Ok(Fate::Done {
+            cards,
+            skipped,
+            bytes,
+        }) => {
             report.done += 1;
             report.cards += cards;
+            report.skipped += skipped;
             report.bytes += bytes;
         }
         Ok(Fate::Retried) => report.retried += 1,
@@ -308,6 +319,7 @@ async fn handle(shared: &Shared, message: jetstream::Message) -> Fate {
             shared.engine.metrics.jobs_done.inc();
             Fate::Done {
                 cards: outcome.written as u64,
+                skipped: outcome.skipped as u64,
                 bytes: outcome.bytes,
             }
         }
