@@ -125,7 +125,12 @@ impl Sink {
         let sidecar = ObjectPath::from(format!("{key}{SIDECAR_SUFFIX}"));
         match self.store.delete(&sidecar).await {
             Ok(()) | Err(object_store::Error::NotFound { .. }) => {}
-            Err(e) => return Err(Error::Store(format!("removing the stamp of {key}: {e}"))),
+            Err(e) => {
+                return Err(Error::Store(format!(
+                    "writing {key} to {}: removing its old stamp: {e}",
+                    self.description
+                )))
+            }
         }
         self.put_object(key, png, None).await?;
         let mut text = stamp.fingerprint.to_hex();
@@ -136,7 +141,12 @@ impl Sink {
         self.store
             .put(&sidecar, PutPayload::from(text.into_bytes()))
             .await
-            .map_err(|e| Error::Store(format!("writing the stamp of {key}: {e}")))?;
+            .map_err(|e| {
+                Error::Store(format!(
+                    "writing the stamp of {key} to {}: {e}",
+                    self.description
+                ))
+            })?;
         Ok(())
     }
 
