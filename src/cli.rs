@@ -2,6 +2,7 @@
 
 mod batch;
 mod bench;
+mod dead_letters;
 mod enqueue;
 mod queue_status;
 mod render;
@@ -51,6 +52,8 @@ enum Command {
     Worker(worker::Args),
     /// Print the queue's pending, in-flight, completed and dead jobs as JSON.
     QueueStatus(QueueArgs),
+    /// List, replay or purge the dead-letter stream.
+    DeadLetters(dead_letters::Args),
     /// Serve cards over HTTP.
     Serve(serve::Args),
     /// Print a signed card link for a server with a signing key.
@@ -70,6 +73,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Command::Enqueue(a) => enqueue::run(a, &templates, &fonts),
         Command::Worker(a) => worker::run(a, &templates, &fonts),
         Command::QueueStatus(a) => queue_status::run(a),
+        Command::DeadLetters(a) => dead_letters::run(a),
         Command::Serve(a) => serve::run(a, &templates, &fonts),
         Command::SignUrl(a) => sign_url::run(a),
         Command::Schema => schema::run(),

@@ -435,3 +435,62 @@ fn an_unknown_format_in_a_selection_is_named_with_the_formats_there_are() {
         assert!(!err.contains("cardfarm schema"), "{args:?}: {err}");
     }
 }
+
+#[test]
+fn render_user_takes_the_last_record_of_a_user_and_warns() {
+    let dir = TempDir::new("cli-dups");
+    // Without photos, so the dataset and the single stats file render alike from anywhere.
+    let mut demo = serde_json::to_value(common::demo_stats()).unwrap();
+    for artist in demo["top_artists"].as_array_mut().unwrap() {
+        artist.as_object_mut().unwrap().remove("image");
+    }
+    let mut earlier = demo.clone();
+    earlier["minutes_listened"] = 999.into();
+    let lines = [
+        earlier.to_string(),
+        serde_json::to_string(&common::sample_users(2)[1]).unwrap(),
+        demo.to_string(),
+    ];
+    std::fs::write(dir.join("users.jsonl"), lines.join("\n")).unwrap();
+    std::fs::write(dir.join("last.json"), demo.to_string()).unwrap();
+    let data = dir.join("users.jsonl");
+    let o = cardfarm(
+        &[
+            "render",
+            "-u",
+            "demo",
+            "-t",
+            "minutes",
+            "--out",
+            "dup.png",
+            "--data",
+            data.to_str().unwrap(),
+        ],
+        &dir,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o)
+            .contains("user `demo` appears on line 1 and again on line 3; the last record wins"),
+        "{}",
+        stderr(&o)
+    );
+    // The same card as the last record's, rendered on its own.
+    let o = cardfarm(
+        &[
+            "render",
+            "--stats",
+            "last.json",
+            "-t",
+            "minutes",
+            "--out",
+            "last.png",
+        ],
+        &dir,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        std::fs::read(dir.join("dup.png")).unwrap() == std::fs::read(dir.join("last.png")).unwrap(),
+        "render --user used the last record"
+    );
+}

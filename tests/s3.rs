@@ -51,8 +51,39 @@ async fn batch_writes_typed_pngs_to_s3_and_resumes() {
     assert_eq!(image::load_from_memory(&bytes).unwrap().height(), 1920);
 
     // A second run finds every card in the bucket and renders nothing.
-    let again = batch::run(farm, &dataset, &plan, |_| {}).await.unwrap();
+    let again = batch::run(farm.clone(), &dataset, &plan, |_| {})
+        .await
+        .unwrap();
     assert_eq!((again.written, again.skipped), (0, 4));
+    // Each object carries its fingerprint as user metadata.
+    let stamp = sink.stamp(&key).await.unwrap().expect("a stamped object");
+    assert!(!stamp.placeholder);
+    let metadata = object_metadata(&moto, &key).await;
+    assert_eq!(
+        metadata.get("cardfarm-fingerprint"),
+        Some(&stamp.fingerprint.to_hex()),
+        "{metadata:?}"
+    );
+
+    // One user's stats change: exactly that user's card is drawn again.
+    let mut changed = users.clone();
+    changed[1].minutes_listened.0 += 1;
+    let lines: Vec<String> = changed
+        .iter()
+        .map(|u| serde_json::to_string(u).unwrap())
+        .collect();
+    std::fs::write(&small, lines.join("\n")).unwrap();
+    let third = batch::run(farm, &dataset, &plan, |_| {}).await.unwrap();
+    assert_eq!((third.written, third.skipped), (1, 3), "{third:?}");
+    let changed_key = format!("wrapped/2026/{}/minutes-story.png", users[1].user_id);
+    assert_ne!(sink.stamp(&changed_key).await.unwrap(), None);
+    assert_ne!(
+        sink.stamp(&changed_key)
+            .await
+            .unwrap()
+            .map(|s| s.fingerprint),
+        Some(stamp.fingerprint)
+    );
 
     // The CLI takes the standard AWS environment variables.
     let mut cli = process::cardfarm();
@@ -71,6 +102,28 @@ async fn batch_writes_typed_pngs_to_s3_and_resumes() {
     );
     let key = format!("cli/{}/top-genres-story.png", users[0].user_id);
     assert!(sink_root(&moto).exists(&key).await.unwrap());
+}
+
+/// The user metadata (`x-amz-meta-*`) of the object `key` in the test's bucket.
+async fn object_metadata(moto: &Moto, key: &str) -> std::collections::HashMap<String, String> {
+    use object_store::{Attribute, GetOptions, ObjectStore};
+    let mut builder = object_store::aws::AmazonS3Builder::new().with_bucket_name(&moto.bucket);
+    for (k, v) in moto.s3_options() {
+        builder = builder.with_config(k.parse().unwrap(), v);
+    }
+    let store = builder.build().unwrap();
+    let head = GetOptions {
+        head: true,
+        ..GetOptions::default()
+    };
+    let got = store.get_opts(&key.into(), head).await.unwrap();
+    got.attributes
+        .iter()
+        .filter_map(|(k, v)| match k {
+            Attribute::Metadata(name) => Some((name.to_string(), v.to_string())),
+            _ => None,
+        })
+        .collect()
 }
 
 fn sink_root(moto: &Moto) -> Sink {

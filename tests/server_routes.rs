@@ -224,6 +224,93 @@ async fn a_corrupt_jsonl_record_is_a_generic_500() {
     assert_corrupt_record_is_500(store).await;
 }
 
+/// A dataset of `lines` (raw bytes, one per line) in a folder of its own, with the sample's
+/// photos beside it.
+fn dataset_of(dir: &TempDir, lines: &[Vec<u8>]) -> String {
+    let path = dir.join("users.jsonl");
+    std::fs::write(&path, lines.join(&b"\n"[..])).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn a_line_that_is_not_utf8_is_skipped_and_the_others_are_served() {
+    let dir = TempDir::new("latin1");
+    let users = common::sample_users(2);
+    // Line 2 was exported as Latin-1: `ü` is the single byte 0xFC.
+    let latin1 = b"{\"user_id\": \"m\xfcller\", \"display_name\": \"M\xfcller\"}".to_vec();
+    let path = dataset_of(
+        &dir,
+        &[
+            serde_json::to_vec(&users[0]).unwrap(),
+            latin1,
+            serde_json::to_vec(&users[1]).unwrap(),
+        ],
+    );
+    let store = Store::open(&path).await.expect("the store opens");
+    let Store::Jsonl(jsonl) = &store else {
+        unreachable!()
+    };
+    assert_eq!(jsonl.len(), 2);
+    assert_eq!(jsonl.rejected.len(), 1, "{:?}", jsonl.rejected);
+    let rejected = &jsonl.rejected[0];
+    assert!(
+        rejected.contains("line 2") && rejected.contains("not UTF-8"),
+        "{rejected}"
+    );
+    let s = state(store, Config::default());
+    for user in &users {
+        let a = get(&s, &format!("/v1/cards/{}/minutes.png", user.user_id)).await;
+        assert_eq!(a.status, StatusCode::OK, "{}", user.user_id);
+    }
+}
+
+#[tokio::test]
+async fn a_user_on_several_lines_gets_the_last_record() {
+    let dir = TempDir::new("duplicates");
+    let first = demo_stats();
+    let mut last = first.clone();
+    last.minutes_listened.0 += 1000;
+    let other = &common::sample_users(2)[1];
+    let path = dataset_of(
+        &dir,
+        &[
+            serde_json::to_vec(&first).unwrap(),
+            serde_json::to_vec(other).unwrap(),
+            serde_json::to_vec(&last).unwrap(),
+        ],
+    );
+    let store = Store::open(&path).await.unwrap();
+    let Store::Jsonl(jsonl) = &store else {
+        unreachable!()
+    };
+    assert_eq!(
+        jsonl.duplicates,
+        vec![cardfarm::farm::dataset::Duplicate {
+            user_id: "demo".into(),
+            line: 1,
+            last: 3
+        }]
+    );
+    assert!(jsonl.duplicates[0]
+        .to_string()
+        .contains("line 1 and again on line 3"));
+    let (stats, _) = store.get("demo").await.unwrap().unwrap();
+    assert_eq!(stats.minutes_listened.0, last.minutes_listened.0);
+
+    // The last record wins even when it is the broken one: the user's card is not served
+    // from a record the dataset has replaced.
+    let mut valid = demo_stats();
+    valid.user_id = "broken".into();
+    let path = dataset_of(
+        &dir,
+        &[
+            serde_json::to_vec(&valid).unwrap(),
+            invalid_record("broken").into_bytes(),
+        ],
+    );
+    assert_corrupt_record_is_500(Store::open(&path).await.unwrap()).await;
+}
+
 #[tokio::test]
 async fn health_metrics_and_openapi() {
     let s = state(jsonl_store().await, Config::default());

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use cardfarm::farm::batch::{self, Plan};
-use cardfarm::farm::dataset::Dataset;
+use cardfarm::farm::dataset::{Dataset, Duplicate};
 use cardfarm::farm::sink::Sink;
 use cardfarm::farm::Engine;
 
@@ -26,8 +26,9 @@ pub struct Args {
     /// Users rendered at once. Default: the number of cores.
     #[arg(long)]
     concurrency: Option<usize>,
-    /// Where the list of failed cards goes (JSON Lines: user, card, error). Removed when a
-    /// run has no failure (if it is a regular file), so a file left over is always current.
+    /// Where the list of failed cards goes (JSON Lines: user, card, error), written as each
+    /// failure happens. Removed when a run has no failure (if it is a regular file), so a
+    /// file left over is always current.
     #[arg(long, default_value = "cardfarm-failures.jsonl")]
     report: PathBuf,
 }
@@ -52,18 +53,42 @@ pub fn run(args: Args, templates: &Path, fonts: &Path) -> anyhow::Result<ExitCod
     };
     // An unknown template or format, or a plan that selects no card, fails here, before any work.
     let cards = batch::cards_per_user(&engine, &plan)? as u64;
-    let users = dataset.users()?.count() as u64;
-    let progress = Progress::new(users * cards);
+    // One light pass (user ids only): the users to render, and which records a later one
+    // supersedes.
+    let index = dataset.index()?;
+    let progress = Progress::new(index.used() as u64 * cards);
+    // Each failure is appended and flushed as it happens, so an interrupted run keeps what
+    // it found. The file is created (truncated) at the first failure of this run.
+    let mut report_file = ReportFile::new(&args.report);
+    let mut duplicates_shown = 0;
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
-    let report = runtime.block_on(batch::run(engine, &dataset, &plan, {
-        let progress = progress.clone();
-        move |done| progress.update(done)
-    }));
+    let observer = batch::Observer {
+        progress: Box::new({
+            let progress = progress.clone();
+            move |done| progress.update(done)
+        }),
+        failure: Box::new(|failure: &batch::Failure| report_file.append(failure)),
+        duplicate: Box::new(|duplicate: &Duplicate| {
+            if duplicates_shown < DUPLICATES_SHOWN {
+                progress.println(format!(
+                    "warning: {}: {duplicate}",
+                    dataset.path().display()
+                ));
+            } else if duplicates_shown == DUPLICATES_SHOWN {
+                progress
+                    .println("warning: more duplicate users; only counting them from here".into());
+            }
+            duplicates_shown += 1;
+        }),
+    };
+    let report = runtime.block_on(batch::run_observed(
+        engine, &dataset, &index, &plan, observer,
+    ));
     progress.finish();
     let report = report?;
 
     eprintln!(
-        "{} users: {} cards written, {} already there, {} failed cards, {:.1} cards/s, {:.1} MB in {:.1} s",
+        "{} users: {} cards written, {} unchanged (skipped), {} failed cards, {:.1} cards/s, {:.1} MB in {:.1} s",
         report.users,
         report.written,
         report.skipped,
@@ -78,6 +103,13 @@ pub fn run(args: Args, templates: &Path, fonts: &Path) -> anyhow::Result<ExitCod
             report.warnings
         );
     }
+    if report.duplicates > 0 {
+        eprintln!(
+            "{} records were superseded by a later record of the same user (the last one wins)",
+            report.duplicates
+        );
+    }
+    report_file.finish()?;
     if report.failures.is_empty() {
         // A report from an earlier run is stale now: remove it, so it cannot be mistaken for
         // this run's. Only a regular file: `--report /dev/null` (a device), a FIFO or a
@@ -90,13 +122,6 @@ pub fn run(args: Args, templates: &Path, fonts: &Path) -> anyhow::Result<ExitCod
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let lines: Vec<String> = report
-        .failures
-        .iter()
-        .map(|f| serde_json::to_string(f).unwrap_or_default())
-        .collect();
-    std::fs::write(&args.report, lines.join("\n") + "\n")
-        .with_context(|| format!("writing {}", args.report.display()))?;
     eprintln!(
         "error: {} cards of {} users failed; see {}",
         report.failures.len(),
@@ -104,6 +129,58 @@ pub fn run(args: Args, templates: &Path, fonts: &Path) -> anyhow::Result<ExitCod
         args.report.display()
     );
     Ok(ExitCode::from(1))
+}
+
+/// Duplicate-user warnings printed one by one before the rest are only counted.
+const DUPLICATES_SHOWN: usize = 10;
+
+/// The failure report, written as failures happen: opened (truncated) at the first one,
+/// each line appended and flushed at once. A write that fails is remembered and returned by
+/// [`ReportFile::finish`]; the batch itself goes on.
+struct ReportFile<'a> {
+    path: &'a Path,
+    file: Option<std::fs::File>,
+    error: Option<std::io::Error>,
+}
+
+impl<'a> ReportFile<'a> {
+    fn new(path: &'a Path) -> ReportFile<'a> {
+        ReportFile {
+            path,
+            file: None,
+            error: None,
+        }
+    }
+
+    fn append(&mut self, failure: &batch::Failure) {
+        use std::io::Write;
+        if self.error.is_some() {
+            return;
+        }
+        let written = (|| {
+            if self.file.is_none() {
+                self.file = Some(std::fs::File::create(self.path)?);
+            }
+            let mut line = serde_json::to_vec(failure).map_err(std::io::Error::other)?;
+            line.push(b'\n');
+            let file = self
+                .file
+                .as_mut()
+                .ok_or_else(|| std::io::Error::other("no file"))?;
+            file.write_all(&line)?;
+            file.flush()
+        })();
+        if let Err(e) = written {
+            self.error = Some(e);
+        }
+    }
+
+    fn finish(self) -> anyhow::Result<()> {
+        match self.error {
+            Some(e) => Err(e).with_context(|| format!("writing {}", self.path.display())),
+            None => Ok(()),
+        }
+    }
 }
 
 /// Progress: a bar with rate and ETA on a terminal, a log line every 5 s otherwise.
@@ -150,6 +227,14 @@ impl Progress {
                 "{done}/{} cards, {rate:.1} cards/s, ETA {eta:.0} s",
                 self.total
             );
+        }
+    }
+
+    /// Prints a line above the bar (or as is, without one).
+    fn println(&self, line: String) {
+        match &self.bar {
+            Some(bar) => bar.println(line),
+            None => eprintln!("{line}"),
         }
     }
 

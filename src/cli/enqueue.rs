@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use cardfarm::farm::dataset::Dataset;
 use cardfarm::farm::job::Job;
-use cardfarm::farm::queue;
+use cardfarm::farm::queue::{self, Published};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -20,14 +20,29 @@ pub struct Args {
     /// Copies of each stream, when the streams are created (3 in a 3-node cluster).
     #[arg(long, default_value_t = 1)]
     replicas: usize,
+    #[command(flatten)]
+    dead: super::dead_letters::LimitArgs,
 }
 
 /// Warnings printed one per record before the rest are only counted.
 const WARNINGS_SHOWN: usize = 10;
 
-/// Queues one job per record. Nothing is dropped: a record that is JSON but not valid stats
+/// What became of the dataset's records.
+#[derive(Default)]
+struct Tally {
+    published: usize,
+    invalid: usize,
+    /// Dead-lettered at once: not UTF-8, not JSON, or larger than a message can be.
+    parked: usize,
+    /// Superseded by a later record of the same user, not queued.
+    duplicates: usize,
+}
+
+/// Queues one job per user. Nothing is dropped: a record that is JSON but not valid stats
 /// is queued anyway, and a worker dead-letters it with the error naming the field; a line
-/// that is not JSON at all goes straight to the dead-letter stream with its line number.
+/// that is not UTF-8 or not JSON, or too large for the queue, goes straight to the dead-letter
+/// stream with its line number. A user on several lines is queued once, with their last
+/// record (as `batch` renders it), and each earlier line is reported.
 pub fn run(args: Args, templates: &Path, fonts: &Path) -> anyhow::Result<ExitCode> {
     // The operator learns now, not from a million dead letters, that the plan selects nothing.
     let renderer = super::load(templates, fonts)?;
@@ -38,59 +53,101 @@ pub fn run(args: Args, templates: &Path, fonts: &Path) -> anyhow::Result<ExitCod
     let path = super::data_or_sample(args.data.clone());
     let dataset = Dataset::open(&path)?;
     let source = path.display().to_string();
-    let warn = |shown: usize, message: String| {
+    let mut shown = 0;
+    let mut warn = |message: String| {
         if shown < WARNINGS_SHOWN {
             eprintln!("warning: {message}");
         } else if shown == WARNINGS_SHOWN {
             eprintln!("warning: more bad records; only counting them from here");
         }
+        shown += 1;
     };
+    // One light pass (user ids only) finds each user's last record.
+    let index = dataset.index()?;
     let runtime = tokio::runtime::Runtime::new()?;
-    let (published, queued, invalid, not_json) = runtime.block_on(async {
+    let (tally, queued) = runtime.block_on(async {
         let js = queue::connect_to(&args.queue.endpoint()).await?;
-        queue::ensure_streams(&js, &args.queue.stream, args.replicas).await?;
-        let mut publisher = queue::Publisher::new(&js, &args.queue.stream);
-        let (mut published, mut invalid, mut not_json) = (0, 0, 0);
+        let stream = &args.queue.stream;
+        queue::ensure_streams_with(&js, stream, args.replicas, Some(args.dead.limits())).await?;
+        let mut publisher = queue::Publisher::new(&js, stream);
+        let mut tally = Tally::default();
         // One record at a time, read, checked and published: a dataset of millions of users
         // is never held in memory.
         for record in dataset.records()? {
             let record = record?;
-            match record.value {
-                Ok(value) => {
-                    if let Err(e) = dataset.validate(record.line, value.clone()) {
-                        warn(
-                            invalid + not_json,
-                            format!("{e} (queued; a worker will dead-letter it)"),
-                        );
-                        invalid += 1;
-                    }
-                    let job = Job {
-                        stats: value,
-                        cards: cards.clone(),
-                    };
-                    publisher.publish(&job).await?;
-                    published += 1;
-                }
+            if let Some(duplicate) = index.superseded(&record) {
+                warn(format!("{source}: {duplicate}"));
+                tally.duplicates += 1;
+                continue;
+            }
+            let value = match record.value {
+                Ok(value) => value,
                 Err(e) => {
-                    warn(invalid + not_json, format!("{e} (dead-lettered now)"));
-                    let stream = &args.queue.stream;
-                    queue::dead_letter_record(&js, stream, &source, record.line, &record.text, &e)
-                        .await?;
-                    not_json += 1;
+                    warn(format!("{e} (dead-lettered now)"));
+                    let reason = e.to_string();
+                    queue::dead_letter_record(
+                        &js,
+                        stream,
+                        &source,
+                        record.line,
+                        &record.text,
+                        &reason,
+                    )
+                    .await?;
+                    tally.parked += 1;
+                    continue;
+                }
+            };
+            let invalid = dataset.validate(record.line, value.clone()).err();
+            let job = Job {
+                stats: value,
+                cards: cards.clone(),
+            };
+            match publisher.publish(&job).await? {
+                Published::Sent => {
+                    if let Some(e) = invalid {
+                        warn(format!("{e} (queued; a worker will dead-letter it)"));
+                        tally.invalid += 1;
+                    }
+                    tally.published += 1;
+                }
+                Published::TooLarge { size, limit } => {
+                    let reason = format!(
+                        "{source}, line {}: the record is {size} bytes, more than the queue's \
+                         max payload of {limit} bytes",
+                        record.line
+                    );
+                    warn(format!("{reason} (dead-lettered now)"));
+                    queue::dead_letter_record(
+                        &js,
+                        stream,
+                        &source,
+                        record.line,
+                        &record.text,
+                        &reason,
+                    )
+                    .await?;
+                    tally.parked += 1;
                 }
             }
         }
         let queued = publisher.finish().await?;
-        Ok::<_, cardfarm::Error>((published, queued, invalid, not_json))
+        Ok::<_, cardfarm::Error>((tally, queued))
     })?;
+    let Tally {
+        published,
+        invalid,
+        parked,
+        duplicates,
+    } = tally;
     println!(
-        "queued {queued} jobs on stream {} ({} already queued, {invalid} with invalid stats for the workers to dead-letter); {not_json} lines dead-lettered at enqueue (not JSON)",
+        "queued {queued} jobs on stream {} ({} already queued, {invalid} with invalid stats for the workers to dead-letter); {parked} lines dead-lettered at enqueue (not UTF-8, not JSON or too large); {duplicates} records superseded by a later record of the same user",
         args.queue.stream,
         published - queued,
     );
-    if not_json > 0 {
+    if parked > 0 {
         eprintln!(
-            "{not_json} lines are not JSON; they are in {} with their line numbers",
+            "{parked} lines could not be queued; they are in {} with their line numbers",
             queue::dead_stream(&args.queue.stream)
         );
     }

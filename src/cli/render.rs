@@ -114,7 +114,17 @@ fn load_stats(args: &Args, data: &Path) -> anyhow::Result<(Stats, PathBuf)> {
     }
     let user = args.user.as_deref().unwrap_or_default();
     let dataset = Dataset::open(data)?;
-    Ok((dataset.find(user)?, dataset.root().to_path_buf()))
+    // The last record of a user wins, as in batch, enqueue and the server.
+    let found = dataset.lookup(user)?;
+    for line in &found.superseded {
+        let duplicate = cardfarm::farm::dataset::Duplicate {
+            user_id: user.to_string(),
+            line: *line,
+            last: found.line,
+        };
+        eprintln!("warning: {}: {duplicate}", dataset.path().display());
+    }
+    Ok((found.stats, dataset.root().to_path_buf()))
 }
 
 fn output_path(args: &Args, user: &str, template: &str, format: &str) -> PathBuf {

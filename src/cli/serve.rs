@@ -125,6 +125,9 @@ pub fn run(args: Args, templates: &Path, fonts: &Path) -> anyhow::Result<ExitCod
             for r in &s.rejected {
                 tracing::warn!(record = %r, "skipped an invalid record");
             }
+            for d in &s.duplicates {
+                tracing::warn!(duplicate = %d, "skipped a superseded record");
+            }
         }
         if config.signing_key.is_none() {
             tracing::warn!("no signing key: card links are served unsigned");

@@ -39,6 +39,8 @@ pub struct Args {
     /// Copies of each stream, when the streams are created (3 in a 3-node cluster).
     #[arg(long, default_value_t = 1)]
     replicas: usize,
+    #[command(flatten)]
+    dead: super::dead_letters::LimitArgs,
     /// Exit when the queue is empty and nothing is in flight.
     #[arg(long)]
     exit_when_empty: bool,
@@ -66,7 +68,7 @@ pub fn run(args: Args, templates: &Path, fonts: &Path) -> anyhow::Result<ExitCod
         sink,
         Some(images),
         concurrency,
-        false,
+        true,
     )?);
     let config = worker::Config {
         in_flight: concurrency * 2,
@@ -77,6 +79,7 @@ pub fn run(args: Args, templates: &Path, fonts: &Path) -> anyhow::Result<ExitCod
         },
         job_timeout: Duration::from_secs(args.job_timeout.max(1)),
         exit_when_empty: args.exit_when_empty,
+        dead_limits: Some(args.dead.limits()),
         ..worker::Config::new(args.queue.stream.clone())
     };
     let runtime = tokio::runtime::Runtime::new()?;
@@ -101,6 +104,7 @@ pub fn run(args: Args, templates: &Path, fonts: &Path) -> anyhow::Result<ExitCod
         dead = report.dead,
         redelivered = report.redelivered,
         cards = report.cards,
+        skipped = report.skipped,
         cards_per_second = format!("{:.1}", report.cards_per_second()),
         megabytes = format!("{:.1}", report.bytes as f64 / 1e6),
         seconds = format!("{:.1}", report.elapsed.as_secs_f64()),

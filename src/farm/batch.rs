@@ -1,9 +1,18 @@
 //! Batch: the embedded render farm. Every user of a dataset, every card, every core busy, in
-//! one process; resumable, because cards already in the sink are skipped.
+//! one process; resumable, because cards already in the sink from the same fingerprint are
+//! skipped (see [`crate::farm::engine`]), and a rerun redraws exactly the cards whose stats,
+//! template or photos changed.
 //!
 //! Failures are counted per card: a user whose photo store hiccups on one card still gets the
 //! others, and the report names each card that is missing (user, `template-format`, error), so
-//! a rerun (which skips what exists) fills exactly the gaps.
+//! a rerun (which skips what exists) fills exactly the gaps. Each failure is handed to the
+//! caller as it happens ([`Observer::failure`]), so a report written as it goes survives an
+//! interrupted run.
+//!
+//! A user on several lines of the dataset gets the cards of their last record only; each
+//! earlier record is reported ([`Observer::duplicate`]) and not rendered, so two records never
+//! race for one key. Which records those are comes from [`Dataset::index`], one light pass
+//! that also counts the work for a progress bar.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -12,7 +21,7 @@ use std::time::{Duration, Instant};
 use tokio::task::JoinSet;
 
 use crate::error::{Error, Result};
-use crate::farm::dataset::Dataset;
+use crate::farm::dataset::{Dataset, Duplicate, Index};
 use crate::farm::engine::{Engine, Outcome};
 use crate::farm::job::{CardSelection, Job};
 
@@ -44,6 +53,8 @@ pub struct Report {
     /// Every card that is missing, one entry per card.
     pub failures: Vec<Failure>,
     pub warnings: usize,
+    /// Records not rendered because a later record of the same user supersedes them.
+    pub duplicates: usize,
     pub elapsed: Duration,
 }
 
@@ -88,6 +99,26 @@ fn joined(
     (user, result)
 }
 
+/// What a batch tells its caller while it runs.
+pub struct Observer<'a> {
+    /// Cards finished (written, skipped or failed) so far, after each user.
+    pub progress: Box<dyn FnMut(u64) + Send + 'a>,
+    /// Each card that could not be made, as soon as it is known.
+    pub failure: Box<dyn FnMut(&Failure) + Send + 'a>,
+    /// Each record superseded by a later record of the same user (not rendered).
+    pub duplicate: Box<dyn FnMut(&Duplicate) + Send + 'a>,
+}
+
+impl Default for Observer<'_> {
+    fn default() -> Self {
+        Observer {
+            progress: Box::new(|_| {}),
+            failure: Box::new(|_| {}),
+            duplicate: Box::new(|_| {}),
+        }
+    }
+}
+
 /// Renders every user of `dataset`. `progress` is called after each user with the cards
 /// finished (written, skipped or failed) so far.
 pub async fn run(
@@ -95,6 +126,24 @@ pub async fn run(
     dataset: &Dataset,
     plan: &Plan,
     progress: impl Fn(u64) + Send + Sync + 'static,
+) -> Result<Report> {
+    let index = dataset.index()?;
+    let observer = Observer {
+        progress: Box::new(progress),
+        ..Observer::default()
+    };
+    run_observed(engine, dataset, &index, plan, observer).await
+}
+
+/// Renders every user of `dataset` ([`run`]), with `index` from [`Dataset::index`] (which
+/// also gives the caller the number of users for a progress bar), telling `observer` as it
+/// goes.
+pub async fn run_observed(
+    engine: Arc<Engine>,
+    dataset: &Dataset,
+    index: &Index,
+    plan: &Plan,
+    mut observer: Observer<'_>,
 ) -> Result<Report> {
     let started = Instant::now();
     // Fails before any work if the plan selects nothing.
@@ -114,25 +163,31 @@ pub async fn run(
                 report.bytes += o.bytes;
                 report.warnings += o.warnings.len();
                 done += (o.written + o.skipped + o.failed.len()) as u64;
-                report
-                    .failures
-                    .extend(o.failed.into_iter().map(|f| Failure {
+                for f in o.failed {
+                    let failure = Failure {
                         user_id: user.clone(),
                         card: f.card.name(),
                         error: f.error.to_string(),
-                    }));
+                    };
+                    (observer.failure)(&failure);
+                    report.failures.push(failure);
+                }
             }
             // The user's stats (or the task) failed: every card of theirs is missing.
             Err(e) => {
                 done += cards.len() as u64;
-                report.failures.extend(cards.iter().map(|card| Failure {
-                    user_id: user.clone(),
-                    card: card.name(),
-                    error: e.to_string(),
-                }));
+                for card in &cards {
+                    let failure = Failure {
+                        user_id: user.clone(),
+                        card: card.name(),
+                        error: e.to_string(),
+                    };
+                    (observer.failure)(&failure);
+                    report.failures.push(failure);
+                }
             }
         }
-        progress(done);
+        (observer.progress)(done);
     };
     for record in dataset.records()? {
         // Keep a few more users queued than render threads, so threads never wait on I/O.
@@ -146,6 +201,11 @@ pub async fn run(
         let stats = match record {
             Err(e) => Err(("(unreadable line)".to_string(), e)),
             Ok(record) => {
+                if let Some(duplicate) = index.superseded(&record) {
+                    report.duplicates += 1;
+                    (observer.duplicate)(&duplicate);
+                    continue;
+                }
                 let line = record.line;
                 match record.value {
                     Err(e) => Err((format!("(line {line})"), e)),

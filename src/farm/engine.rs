@@ -2,6 +2,12 @@
 //! cards it asks for on a bounded pool of render threads (never on the async executor), and
 //! writes each PNG to the [`Sink`] under its fixed key. Errors say whether a retry could help
 //! ([`Error::is_retryable`]): invalid stats are fatal, storage hiccups are not.
+//!
+//! Reruns are idempotent at any interval: every card is stored with its fingerprint
+//! ([`crate::card::fingerprint`]: the stats, the template and its version, the photos' bytes),
+//! and a card whose stored fingerprint equals the one it would have now is skipped, not drawn
+//! again. A user whose stats changed gets new cards; a card drawn with a placeholder for a
+//! photo that could not be used is always drawn again.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -13,13 +19,13 @@ use crate::card::render::{Renderer, Source};
 use crate::card::threads::RenderThreads;
 use crate::error::{Error, Result};
 use crate::farm::job::{self, CardSpec, Job};
-use crate::farm::sink::Sink;
+use crate::farm::sink::{Sink, Stamp};
 
 /// What one job did.
 #[derive(Debug, Default)]
 pub struct Outcome {
     pub written: usize,
-    /// Cards already in the sink (resumed runs).
+    /// Cards already in the sink, from the same fingerprint (reruns).
     pub skipped: usize,
     pub bytes: u64,
     pub warnings: Vec<String>,
@@ -58,9 +64,9 @@ pub struct Engine {
     /// Folder that relative image paths in stats resolve against.
     images: Option<PathBuf>,
     threads: RenderThreads,
-    /// Skip cards whose key exists (batch resume). Workers always write: redelivery is
-    /// harmless and a HEAD per card would cost more than it saves.
-    skip_existing: bool,
+    /// Skip cards stored with the fingerprint they would have now (one HEAD, or one sidecar
+    /// read, per card). Batch and workers both do.
+    skip_unchanged: bool,
     pub metrics: Metrics,
 }
 
@@ -72,14 +78,14 @@ impl Engine {
         sink: Sink,
         images: Option<PathBuf>,
         concurrency: usize,
-        skip_existing: bool,
+        skip_unchanged: bool,
     ) -> Result<Engine> {
         Ok(Engine {
             renderer,
             sink,
             images: images.map(|dir| crate::card::photo::folder(&dir)),
             threads: RenderThreads::new(concurrency)?,
-            skip_existing,
+            skip_unchanged,
             metrics: Metrics::new(),
         })
     }
@@ -99,17 +105,48 @@ impl Engine {
         let stats = job.stats()?;
         let cards = job.cards.cards(self.renderer.templates())?;
         let mut outcome = Outcome::default();
+        // Every card's fingerprint, on a render thread: it reads the photos' bytes.
+        let fingerprints = {
+            let renderer = self.renderer.clone();
+            let images = self.images.clone();
+            let stats = stats.clone();
+            let cards = cards.clone();
+            self.threads
+                .run(move || {
+                    let source = Source {
+                        stats: &stats,
+                        root: images.as_deref(),
+                    };
+                    cards
+                        .iter()
+                        .map(|c| renderer.fingerprint(source, &c.template, &c.format))
+                        .collect::<Vec<_>>()
+                })
+                .await?
+        };
         let mut todo = Vec::new();
-        for card in cards {
+        for (card, fingerprint) in cards.into_iter().zip(fingerprints) {
+            let fingerprint = match fingerprint {
+                Ok(f) => f,
+                Err(error) => {
+                    outcome.failed.push(CardFailure { card, error });
+                    continue;
+                }
+            };
             let key = job::key(self.sink.prefix(), &stats.user_id, &card);
-            if !self.skip_existing {
-                todo.push((card, key));
+            if !self.skip_unchanged {
+                todo.push((card, key, fingerprint));
                 continue;
             }
-            match self.sink.exists(&key).await {
-                Ok(true) => outcome.skipped += 1,
-                Ok(false) => todo.push((card, key)),
-                Err(error) => outcome.failed.push(CardFailure { card, error }),
+            match self.sink.stamp(&key).await {
+                Ok(Some(stamp)) if stamp.still_good(&fingerprint) => outcome.skipped += 1,
+                Ok(_) => todo.push((card, key, fingerprint)),
+                // A stamp that cannot be read counts as missing: drawing the card again is
+                // always safe, and if storage is really failing, the write says so.
+                Err(error) => {
+                    tracing::debug!(%key, %error, "could not read the card's stamp; drawing it");
+                    todo.push((card, key, fingerprint));
+                }
             }
         }
         if todo.is_empty() {
@@ -120,7 +157,7 @@ impl Engine {
         // the threads are never oversubscribed.
         let renderer = self.renderer.clone();
         let images = self.images.clone();
-        let specs: Vec<_> = todo.iter().map(|(c, _)| c.clone()).collect();
+        let specs: Vec<_> = todo.iter().map(|(c, _, _)| c.clone()).collect();
         let histogram = self.metrics.render_seconds.clone();
         // The one place cards are rendered.
         let rendered = self
@@ -144,15 +181,21 @@ impl Engine {
             })
             .await?;
         let mut writes = Vec::new();
-        for ((card, key), result) in todo.into_iter().zip(rendered) {
+        for ((card, key, fingerprint), result) in todo.into_iter().zip(rendered) {
             match result {
                 Ok(rendered) => {
+                    // A placeholder means a photo could not be used: marked, so the card is
+                    // drawn again on the next run.
+                    let stamp = Stamp {
+                        fingerprint,
+                        placeholder: !rendered.warnings.is_empty(),
+                    };
                     outcome.warnings.extend(rendered.warnings);
                     let png = rendered.png.0;
                     let bytes = png.len() as u64;
                     let sink = self.sink.clone();
                     writes.push(async move {
-                        let result = sink.put(&key, png).await.map(|_| bytes);
+                        let result = sink.put_card(&key, png, &stamp).await.map(|_| bytes);
                         (card, result)
                     });
                 }

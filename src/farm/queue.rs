@@ -15,9 +15,15 @@
 //!   derived from the original message, so a job dead-lettered twice (its ack was lost) is
 //!   stored once.
 //!
-//! [`connect_to`] reaches the server with the credentials of an [`Endpoint`]: a user and
-//! password or a token in the URL, or a `.creds` file; the URL is shown only with its secrets
-//! masked ([`redact::url`]).
+//! - The dead-letter stream has limits ([`DeadLimits`]: 30 days and 1 GiB by default, oldest
+//!   dropped first), so a long-running fleet's letters cannot fill the disk. [`read_dead_letters`],
+//!   [`replay`] and [`purge_dead_letters`] are `cardfarm dead-letters list|replay|purge`.
+//! - A record or job larger than the server's `max_payload` cannot be a message: `enqueue`
+//!   dead-letters it with its line number ([`Publisher::publish`] says [`Published::TooLarge`]),
+//!   and a letter that would not fit keeps an excerpt of its job (`truncated`).
+//! - [`connect_to`] reaches the server with the credentials of an [`Endpoint`]: a user and
+//!   password or a token in the URL, or a `.creds` file; the URL is shown only with its secrets
+//!   masked ([`redact::url`]).
 //!
 //! [`status`] derives `completed` from stream counters, since a work queue keeps no record of
 //! acked messages: every message ever stored in the work stream (its last sequence), less
@@ -221,14 +227,57 @@ fn connect_error(shown: &str, e: &async_nats::ConnectError) -> Error {
     Error::Queue(format!("connecting to {shown}: {reason}{hint}"))
 }
 
+/// How much the dead-letter stream keeps: letters older than `max_age`, or beyond `max_bytes`
+/// in all (the oldest first), are dropped by the server. Zero means no limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DeadLimits {
+    /// Default: 30 days.
+    pub max_age: Duration,
+    /// Default: 1 GiB.
+    pub max_bytes: u64,
+}
+
+impl Default for DeadLimits {
+    fn default() -> Self {
+        DeadLimits {
+            max_age: Duration::from_secs(30 * 24 * 3600),
+            max_bytes: 1 << 30,
+        }
+    }
+}
+
+impl DeadLimits {
+    /// JetStream's `max_bytes`: -1 for no limit.
+    fn bytes(&self) -> i64 {
+        match self.max_bytes {
+            0 => -1,
+            n => i64::try_from(n).unwrap_or(i64::MAX),
+        }
+    }
+}
+
 /// Creates (or finds) the work stream and its dead-letter stream, with `replicas` copies when
-/// created. An existing stream keeps its replication; a mismatch is logged, not changed.
+/// created. An existing stream keeps its replication; a mismatch is logged, not changed. A new
+/// dead-letter stream gets the default [`DeadLimits`]; an existing one keeps its own.
 pub async fn ensure_streams(
     js: &jetstream::Context,
     name: &str,
     replicas: usize,
 ) -> Result<stream::Stream> {
+    ensure_streams_with(js, name, replicas, None).await
+}
+
+/// [`ensure_streams`], with the dead-letter stream's limits: `Some` sets them on a new stream
+/// and brings an existing one in line (`enqueue` and `worker` pass their flags), `None` uses
+/// the defaults for a new stream and leaves an existing one alone.
+pub async fn ensure_streams_with(
+    js: &jetstream::Context,
+    name: &str,
+    replicas: usize,
+    limits: Option<DeadLimits>,
+) -> Result<stream::Stream> {
     let replicas = replicas.max(1);
+    let wanted = limits.unwrap_or_default();
     let work = js
         .get_or_create_stream(stream::Config {
             name: name.to_string(),
@@ -250,6 +299,9 @@ pub async fn ensure_streams(
             storage: stream::StorageType::File,
             duplicate_window: Duration::from_secs(120),
             num_replicas: replicas,
+            max_age: wanted.max_age,
+            max_bytes: wanted.bytes(),
+            discard: stream::DiscardPolicy::Old,
             ..Default::default()
         })
         .await
@@ -262,11 +314,28 @@ pub async fn ensure_streams(
         .map_err(|e| queue_err(&format!("stream {dead}"), e))?
         .config
         .clone();
+    let mut changed = false;
     if !config.subjects.contains(&dead_records_subject(name)) {
         config.subjects.push(dead_records_subject(name));
+        changed = true;
+    }
+    if let Some(limits) = limits {
+        if config.max_age != limits.max_age || config.max_bytes != limits.bytes() {
+            tracing::info!(
+                stream = %dead,
+                max_age = ?limits.max_age,
+                max_bytes = limits.max_bytes,
+                "setting the dead-letter stream's limits"
+            );
+            config.max_age = limits.max_age;
+            config.max_bytes = limits.bytes();
+            changed = true;
+        }
+    }
+    if changed {
         js.update_stream(&config)
             .await
-            .map_err(|e| queue_err(&format!("adding a subject to stream {dead}"), e))?;
+            .map_err(|e| queue_err(&format!("updating stream {dead}"), e))?;
     }
     for (stream_name, actual) in [
         (name, work.cached_info().config.num_replicas),
@@ -341,6 +410,17 @@ pub struct Publisher<'a> {
     subject: String,
     pending: Vec<jetstream::context::PublishAckFuture>,
     stored: usize,
+    /// The server's largest message (NATS `max_payload`, headers included).
+    max_payload: usize,
+}
+
+/// What [`Publisher::publish`] did with a job.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Published {
+    /// Handed to the server (stored, or found already queued: see [`Publisher::finish`]).
+    Sent,
+    /// Not sent: the message would be larger than the server takes (`max_payload`).
+    TooLarge { size: usize, limit: usize },
 }
 
 impl<'a> Publisher<'a> {
@@ -351,16 +431,27 @@ impl<'a> Publisher<'a> {
             subject: subject(name),
             pending: Vec::new(),
             stored: 0,
+            max_payload: max_payload(js),
         }
     }
 
-    pub async fn publish(&mut self, job: &Job) -> Result<()> {
+    /// Publishes `job`, unless it is larger than the server's `max_payload`: the server would
+    /// refuse it (and close the connection), so it is [`Published::TooLarge`] instead, for
+    /// the caller to dead-letter.
+    pub async fn publish(&mut self, job: &Job) -> Result<Published> {
         let bytes = job.to_bytes();
         let id = format!(
             "{}:{}",
             job.user_id(),
             hex::encode(&Sha256::digest(&bytes)[..8])
         );
+        let size = bytes.len() + HEADER_ROOM + id.len();
+        if size > self.max_payload {
+            return Ok(Published::TooLarge {
+                size: bytes.len(),
+                limit: self.max_payload,
+            });
+        }
         let mut headers = HeaderMap::new();
         headers.insert("Nats-Msg-Id", id.as_str());
         let ack = self
@@ -372,7 +463,7 @@ impl<'a> Publisher<'a> {
         if self.pending.len() >= 256 {
             self.stored += settle(&mut self.pending).await?;
         }
-        Ok(())
+        Ok(Published::Sent)
     }
 
     /// Waits for the last acks. Returns how many jobs were stored: a job already queued (the
@@ -382,7 +473,17 @@ impl<'a> Publisher<'a> {
     }
 }
 
-/// Publishes `jobs` ([`Publisher`]); returns how many were stored.
+/// Bytes kept free in a message for its headers (`NATS/1.0`, `Nats-Msg-Id`, the reason of a
+/// dead letter), besides the id itself.
+const HEADER_ROOM: usize = 512;
+
+/// The largest message the server takes (`max_payload`, 1 MiB unless configured).
+pub fn max_payload(js: &jetstream::Context) -> usize {
+    js.client().server_info().max_payload
+}
+
+/// Publishes `jobs` ([`Publisher`]); returns how many were stored. A job larger than the
+/// server takes is an error here (`enqueue` dead-letters it instead).
 pub async fn enqueue(
     js: &jetstream::Context,
     name: &str,
@@ -390,7 +491,12 @@ pub async fn enqueue(
 ) -> Result<usize> {
     let mut publisher = Publisher::new(js, name);
     for job in jobs {
-        publisher.publish(&job).await?;
+        if let Published::TooLarge { size, limit } = publisher.publish(&job).await? {
+            return Err(Error::Queue(format!(
+                "the job of {} is {size} bytes, more than the server's max payload of {limit}",
+                job.user_id()
+            )));
+        }
     }
     publisher.finish().await
 }
@@ -419,8 +525,26 @@ pub struct DeadLetter {
     pub retryable: bool,
     /// Deliveries the job had; 0 when `enqueue` parked it.
     pub deliveries: i64,
-    /// The original message, as JSON when it was JSON, else as text.
+    /// The original message, as JSON when it was JSON, else as text; an excerpt (text) when
+    /// `truncated`.
     pub job: serde_json::Value,
+    /// The dataset line of a record `enqueue` parked (not JSON, not UTF-8, too large).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    /// `job` is only the start of the original: the whole would not fit in a message.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub truncated: bool,
+}
+
+/// Characters of an original kept in a letter that cannot hold all of it.
+const EXCERPT_CHARS: usize = 1000;
+
+/// The first [`EXCERPT_CHARS`] characters of `text`, and `…` when there were more.
+fn excerpt(text: &str) -> (String, bool) {
+    match text.char_indices().nth(EXCERPT_CHARS) {
+        Some((end, _)) => (format!("{}…", &text[..end]), true),
+        None => (text.to_string(), false),
+    }
 }
 
 /// The dedup id of a job's dead letter: the original's stream sequence and publish time, so a
@@ -441,22 +565,27 @@ pub async fn dead_letter(
     publish_letter(js, subject(&dead_stream(name)), letter, id).await
 }
 
-/// Parks a dataset line that is not JSON in the dead-letter stream (`<stream>-dead.records`),
-/// so `enqueue` loses nothing. `line` is the line number in `dataset`.
+/// Parks a dataset record that cannot be queued (not UTF-8, not JSON, larger than the
+/// server's max payload) in the dead-letter stream (`<stream>-dead.records`), so `enqueue`
+/// loses nothing. `line` is the line number in `dataset`; `reason` says what is wrong. A long
+/// record is kept as an excerpt (marked `truncated`), so the letter itself always fits.
 pub async fn dead_letter_record(
     js: &jetstream::Context,
     name: &str,
     dataset: &str,
     line: usize,
     text: &str,
-    error: &Error,
+    reason: &str,
 ) -> Result<()> {
+    let (kept, truncated) = excerpt(text);
     let letter = DeadLetter {
         user_id: format!("(line {line})"),
-        error: error.to_string(),
+        error: reason.to_string(),
         retryable: false,
         deliveries: 0,
-        job: text.into(),
+        job: kept.into(),
+        line: Some(line),
+        truncated,
     };
     let digest = Sha256::digest(format!("{dataset}\n{line}\n{text}"));
     let id = format!("record:{}", hex::encode(&digest[..12]));
@@ -478,13 +607,189 @@ async fn publish_letter(
         .collect();
     headers.insert("Cardfarm-Error", reason.as_str());
     headers.insert("Nats-Msg-Id", id);
-    let body = serde_json::to_vec(letter).map_err(|e| queue_err("encoding a dead letter", e))?;
+    let mut body =
+        serde_json::to_vec(letter).map_err(|e| queue_err("encoding a dead letter", e))?;
+    // A job that just fit, plus its error, may not: keep an excerpt of it, so the letter is
+    // stored rather than refused (which would leave the job going round for ever).
+    if body.len() + HEADER_ROOM + id.len() > max_payload(js) {
+        let original = match &letter.job {
+            serde_json::Value::String(text) => text.clone(),
+            other => other.to_string(),
+        };
+        let (kept, _) = excerpt(&original);
+        let (error, _) = excerpt(&letter.error);
+        let shorter = DeadLetter {
+            user_id: letter.user_id.clone(),
+            error,
+            retryable: letter.retryable,
+            deliveries: letter.deliveries,
+            job: kept.into(),
+            line: letter.line,
+            truncated: true,
+        };
+        body = serde_json::to_vec(&shorter).map_err(|e| queue_err("encoding a dead letter", e))?;
+    }
     js.publish_with_headers(subject, headers, body.into())
         .await
         .map_err(|e| queue_err("publishing a dead letter", e))?
         .await
         .map_err(|e| queue_err("dead letter not acknowledged", e))?;
     Ok(())
+}
+
+/// A letter as the dead-letter stream holds it.
+#[derive(Debug)]
+pub struct StoredLetter {
+    /// Its sequence in `<stream>-dead`.
+    pub sequence: u64,
+    /// When it was stored.
+    pub time: std::time::SystemTime,
+    /// A record `enqueue` parked (`<stream>-dead.records`), not a job a worker gave up on.
+    pub record: bool,
+    pub letter: DeadLetter,
+}
+
+/// Calls `each` with every letter of the dead-letter stream, oldest first, until it returns
+/// `false`. Letters are fetched one at a time, so a large stream is never held in memory. A
+/// message that is not a cardfarm letter (published by hand) is shown as one whose error says
+/// so, with its text as the job.
+pub async fn read_dead_letters(
+    js: &jetstream::Context,
+    name: &str,
+    mut each: impl FnMut(StoredLetter) -> bool,
+) -> Result<()> {
+    let dead_name = dead_stream(name);
+    let dead = js
+        .get_stream(&dead_name)
+        .await
+        .map_err(|e| queue_err(&format!("stream {dead_name}"), e))?;
+    let every = format!("{dead_name}.>");
+    let records = dead_records_subject(name);
+    let mut next = 1;
+    loop {
+        let message = match dead.get_first_raw_message_by_subject(&every, next).await {
+            Ok(message) => message,
+            Err(e) if e.kind() == stream::LastRawMessageErrorKind::NoMessageFound => break,
+            Err(e) => return Err(queue_err(&format!("reading stream {dead_name}"), e)),
+        };
+        next = message.sequence + 1;
+        let letter = serde_json::from_slice(&message.payload).unwrap_or_else(|e| DeadLetter {
+            user_id: "?".into(),
+            error: format!("not a cardfarm dead letter: {e}"),
+            retryable: false,
+            deliveries: 0,
+            job: String::from_utf8_lossy(&message.payload).into(),
+            line: None,
+            truncated: false,
+        });
+        let nanos = u64::try_from(message.time.unix_timestamp_nanos()).unwrap_or(0);
+        let stored = StoredLetter {
+            sequence: message.sequence,
+            time: std::time::UNIX_EPOCH + Duration::from_nanos(nanos),
+            record: message.subject.as_str() == records,
+            letter,
+        };
+        if !each(stored) {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// What a [`replay`] did.
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
+pub struct Replayed {
+    /// Jobs put back on the work stream (and removed from the dead-letter stream).
+    pub replayed: u64,
+    /// Letters of records (not jobs: fix the dataset and enqueue again) and letters that hold
+    /// only an excerpt of their job, left in the dead-letter stream.
+    pub kept: u64,
+}
+
+/// Puts dead jobs back on the work stream: every one, or only `user`'s. Each is removed from
+/// the dead-letter stream once the work stream has acknowledged its copy, so a replay that
+/// stops half way loses nothing (at worst a job is both requeued and still a letter).
+/// Records and truncated letters cannot be replayed and stay.
+pub async fn replay(js: &jetstream::Context, name: &str, user: Option<&str>) -> Result<Replayed> {
+    let dead_name = dead_stream(name);
+    let dead = js
+        .get_stream(&dead_name)
+        .await
+        .map_err(|e| queue_err(&format!("stream {dead_name}"), e))?;
+    js.get_stream(name)
+        .await
+        .map_err(|e| queue_err(&format!("stream {name}"), e))?;
+    let mut chosen = Vec::new();
+    let mut outcome = Replayed::default();
+    read_dead_letters(js, name, |stored| {
+        if user.is_none_or(|u| stored.letter.user_id == u) {
+            if stored.record || stored.letter.truncated {
+                outcome.kept += 1;
+            } else {
+                chosen.push((stored.sequence, stored.time, stored.letter.job));
+            }
+        }
+        true
+    })
+    .await?;
+    for (sequence, time, job) in chosen {
+        let payload = match job {
+            serde_json::Value::String(text) => text.into_bytes(),
+            other => serde_json::to_vec(&other).map_err(|e| queue_err("encoding a job", e))?,
+        };
+        // Not the original's id: that one may still be in the work stream's duplicate window.
+        let stamp = time
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        let id = format!("replay:{sequence}:{stamp}");
+        let mut headers = HeaderMap::new();
+        headers.insert("Nats-Msg-Id", id.as_str());
+        js.publish_with_headers(subject(name), headers, payload.into())
+            .await
+            .map_err(|e| queue_err("requeueing a dead job", e))?
+            .await
+            .map_err(|e| queue_err("requeued job not acknowledged", e))?;
+        dead.delete_message(sequence)
+            .await
+            .map_err(|e| queue_err(&format!("removing letter {sequence} from {dead_name}"), e))?;
+        outcome.replayed += 1;
+    }
+    Ok(outcome)
+}
+
+/// Empties the dead-letter stream, or removes only `user`'s letters. Returns how many letters
+/// were removed.
+pub async fn purge_dead_letters(
+    js: &jetstream::Context,
+    name: &str,
+    user: Option<&str>,
+) -> Result<u64> {
+    let dead_name = dead_stream(name);
+    let dead = js
+        .get_stream(&dead_name)
+        .await
+        .map_err(|e| queue_err(&format!("stream {dead_name}"), e))?;
+    let Some(user) = user else {
+        let purged = dead
+            .purge()
+            .await
+            .map_err(|e| queue_err(&format!("purging {dead_name}"), e))?;
+        return Ok(purged.purged);
+    };
+    let mut chosen = Vec::new();
+    read_dead_letters(js, name, |stored| {
+        if stored.letter.user_id == user {
+            chosen.push(stored.sequence);
+        }
+        true
+    })
+    .await?;
+    for sequence in &chosen {
+        dead.delete_message(*sequence)
+            .await
+            .map_err(|e| queue_err(&format!("removing letter {sequence} from {dead_name}"), e))?;
+    }
+    Ok(chosen.len() as u64)
 }
 
 /// Where the queue stands.

@@ -13,6 +13,19 @@
 //!
 //! Writes are idempotent: a key always gets the same bytes, so a redelivered job that writes
 //! again is harmless.
+//!
+//! Each card is stored with its [`Stamp`]: the card's [`Fingerprint`] (everything that decides
+//! its pixels) and whether a photo was drawn as a placeholder. Before rendering, the engine
+//! reads the stamp back, and a card whose fingerprint is unchanged is not drawn again, however
+//! long ago it was stored. On S3 the stamp is user metadata on the object
+//! (`x-amz-meta-cardfarm-fingerprint`, `x-amz-meta-cardfarm-placeholder`), read with one HEAD.
+//! A local folder keeps no metadata (object_store's `LocalFileSystem` refuses attributes), so
+//! the stamp is a sidecar file `<key>.fingerprint` beside the PNG. A sidecar rather than an
+//! extended attribute: it works on every filesystem and survives copies (`cp`, `rsync`
+//! without `-X`, tar, object-store uploads) that drop extended attributes, and object_store can
+//! write it atomically like the PNG. The old sidecar is removed before a PNG is replaced and
+//! the new one written after it, so a crash in between leaves no stamp (the card is drawn
+//! again), never a stamp that describes other pixels.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -21,7 +34,31 @@ use std::time::Duration;
 use object_store::path::Path as ObjectPath;
 use object_store::{Attribute, Attributes, ObjectStore, PutOptions, PutPayload};
 
+use crate::card::fingerprint::Fingerprint;
 use crate::error::{Error, Result};
+
+/// How a stored card was made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    pub fingerprint: Fingerprint,
+    /// A photo could not be used and was drawn as a placeholder: the card is drawn again on
+    /// every run, whatever its fingerprint says.
+    pub placeholder: bool,
+}
+
+impl Stamp {
+    /// Whether a card stamped so can be kept for a card whose fingerprint is `fingerprint`.
+    pub fn still_good(&self, fingerprint: &Fingerprint) -> bool {
+        !self.placeholder && self.fingerprint == *fingerprint
+    }
+}
+
+/// The S3 user metadata of the fingerprint (`x-amz-meta-cardfarm-fingerprint`).
+pub const FINGERPRINT_METADATA: &str = "cardfarm-fingerprint";
+/// The S3 user metadata set to `true` on a card drawn with a placeholder.
+pub const PLACEHOLDER_METADATA: &str = "cardfarm-placeholder";
+/// What a local folder's sidecar file is named after: `<key>.fingerprint`.
+const SIDECAR_SUFFIX: &str = ".fingerprint";
 
 /// A place to put cards.
 #[derive(Clone)]
@@ -87,11 +124,109 @@ impl Sink {
 
     /// Writes a PNG under `key`.
     pub async fn put(&self, key: &str, png: Vec<u8>) -> Result<()> {
+        self.put_object(key, png, None).await
+    }
+
+    /// Writes a card's PNG under `key` with its [`Stamp`] (see the module docs for where it
+    /// goes).
+    pub async fn put_card(&self, key: &str, png: Vec<u8>, stamp: &Stamp) -> Result<()> {
+        if self.typed {
+            return self.put_object(key, png, Some(stamp)).await;
+        }
+        let sidecar = ObjectPath::from(format!("{key}{SIDECAR_SUFFIX}"));
+        match self.store.delete(&sidecar).await {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => {}
+            Err(e) => {
+                return Err(storage(
+                    format!("writing {key} to {}: removing its old stamp", self.description),
+                    &e,
+                ))
+            }
+        }
+        self.put_object(key, png, None).await?;
+        let mut text = stamp.fingerprint.to_hex();
+        if stamp.placeholder {
+            text.push_str(" placeholder");
+        }
+        text.push('\n');
+        self.store
+            .put(&sidecar, PutPayload::from(text.into_bytes()))
+            .await
+            .map_err(|e| {
+                storage(
+                    format!("writing the stamp of {key} to {}", self.description),
+                    &e,
+                )
+            })?;
+        Ok(())
+    }
+
+    /// The [`Stamp`] of the card stored under `key`; `None` when there is no card there, or
+    /// one without a stamp (written by an older version, or interrupted).
+    pub async fn stamp(&self, key: &str) -> Result<Option<Stamp>> {
+        let read_err = |e: object_store::Error| storage(format!("checking {key}"), &e);
+        if self.typed {
+            let options = object_store::GetOptions {
+                head: true,
+                ..Default::default()
+            };
+            let got = match self.store.get_opts(&ObjectPath::from(key), options).await {
+                Ok(got) => got,
+                Err(object_store::Error::NotFound { .. }) => return Ok(None),
+                Err(e) => return Err(read_err(e)),
+            };
+            let meta = |name: &'static str| got.attributes.get(&Attribute::Metadata(name.into()));
+            let Some(fingerprint) =
+                meta(FINGERPRINT_METADATA).and_then(|v| Fingerprint::from_hex(v.as_ref()))
+            else {
+                return Ok(None);
+            };
+            let placeholder = meta(PLACEHOLDER_METADATA).is_some_and(|v| v.as_ref() == "true");
+            return Ok(Some(Stamp {
+                fingerprint,
+                placeholder,
+            }));
+        }
+        let sidecar = ObjectPath::from(format!("{key}{SIDECAR_SUFFIX}"));
+        let text = match self.store.get(&sidecar).await {
+            Ok(got) => got.bytes().await.map_err(read_err)?,
+            Err(object_store::Error::NotFound { .. }) => return Ok(None),
+            Err(e) => return Err(read_err(e)),
+        };
+        let text = String::from_utf8_lossy(&text);
+        let mut words = text.split_whitespace();
+        let Some(fingerprint) = words.next().and_then(Fingerprint::from_hex) else {
+            return Ok(None);
+        };
+        let placeholder = words.any(|w| w == "placeholder");
+        // The sidecar outlives a PNG removed by hand: no PNG, no card.
+        if !self.exists(key).await? {
+            return Ok(None);
+        }
+        Ok(Some(Stamp {
+            fingerprint,
+            placeholder,
+        }))
+    }
+
+    async fn put_object(&self, key: &str, png: Vec<u8>, stamp: Option<&Stamp>) -> Result<()> {
         let path = ObjectPath::from(key);
         let payload = PutPayload::from(png);
         let mut attributes = Attributes::new();
         if self.typed {
             attributes.insert(Attribute::ContentType, "image/png".into());
+        }
+        if let Some(stamp) = stamp {
+            attributes.insert(
+                Attribute::Metadata(FINGERPRINT_METADATA.into()),
+                stamp.fingerprint.to_hex().into(),
+            );
+            if stamp.placeholder {
+                attributes.insert(
+                    Attribute::Metadata(PLACEHOLDER_METADATA.into()),
+                    "true".into(),
+                );
+            }
         }
         let attempt = || {
             let options = PutOptions {
@@ -113,10 +248,10 @@ impl Sink {
             match tokio::fs::metadata(&self.description).await {
                 Ok(m) if m.is_dir() => {}
                 Ok(_) => {
-                    return Err(Error::Store(format!(
-                        "{} is not a folder",
-                        self.description
-                    )))
+                    return Err(Error::Storage {
+                        message: format!("{} is not a folder", self.description),
+                        permanent: true,
+                    })
                 }
                 Err(e) => return Err(Error::io(&self.description, e)),
             }
@@ -125,7 +260,7 @@ impl Sink {
         self.store
             .list_with_delimiter(prefix.as_ref())
             .await
-            .map_err(|e| Error::Store(format!("listing {}: {e}", self.description)))?;
+            .map_err(|e| storage(format!("listing {}", self.description), &e))?;
         Ok(())
     }
 

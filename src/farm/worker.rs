@@ -44,6 +44,9 @@ pub struct Config {
     pub pull_wait: Duration,
     /// Return once the queue is empty and nothing is in flight. Default: false.
     pub exit_when_empty: bool,
+    /// Limits set on the dead-letter stream; `None` leaves an existing stream's alone.
+    /// Default: `None`.
+    pub dead_limits: Option<queue::DeadLimits>,
 }
 
 impl Config {
@@ -56,6 +59,7 @@ impl Config {
             job_timeout: Duration::from_secs(300),
             pull_wait: Duration::from_secs(5),
             exit_when_empty: false,
+            dead_limits: None,
         }
     }
 }
@@ -75,6 +79,8 @@ pub struct Report {
     pub pull_errors: u64,
     /// Cards written.
     pub cards: u64,
+    /// Cards not drawn again: stored already from the same fingerprint.
+    pub skipped: u64,
     pub bytes: u64,
     pub elapsed: Duration,
 }
@@ -88,7 +94,11 @@ impl Report {
 
 #[derive(Debug)]
 enum Fate {
-    Done { cards: u64, bytes: u64 },
+    Done {
+        cards: u64,
+        skipped: u64,
+        bytes: u64,
+    },
     Retried,
     Dead,
 }
@@ -112,7 +122,13 @@ pub async fn run(
     shutdown: impl Future<Output = ()>,
 ) -> Result<Report> {
     let started = Instant::now();
-    let stream = queue::ensure_streams(&js, &config.stream, config.settings.replicas).await?;
+    let stream = queue::ensure_streams_with(
+        &js,
+        &config.stream,
+        config.settings.replicas,
+        config.dead_limits,
+    )
+    .await?;
     let consumer = queue::consumer(&stream, &config.stream, &config.settings).await?;
     let shared = Arc::new(Shared {
         engine,
@@ -252,9 +268,14 @@ async fn pause_after_pull_error(
 
 fn tally(report: &mut Report, joined: std::result::Result<Fate, tokio::task::JoinError>) {
     match joined {
-        Ok(Fate::Done { cards, bytes }) => {
+        Ok(Fate::Done {
+            cards,
+            skipped,
+            bytes,
+        }) => {
             report.done += 1;
             report.cards += cards;
+            report.skipped += skipped;
             report.bytes += bytes;
         }
         Ok(Fate::Retried) => report.retried += 1,
@@ -299,6 +320,7 @@ async fn handle(shared: &Shared, message: jetstream::Message) -> Fate {
             shared.engine.metrics.jobs_done.inc();
             Fate::Done {
                 cards: outcome.written as u64,
+                skipped: outcome.skipped as u64,
                 bytes: outcome.bytes,
             }
         }
@@ -320,6 +342,8 @@ async fn handle(shared: &Shared, message: jetstream::Message) -> Fate {
                 deliveries,
                 job: serde_json::from_slice(&message.payload)
                     .unwrap_or_else(|_| String::from_utf8_lossy(&message.payload).into()),
+                line: None,
+                truncated: false,
             };
             if let Err(dead) =
                 queue::dead_letter(&shared.js, &shared.stream, &letter, &letter_id).await

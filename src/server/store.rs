@@ -2,7 +2,9 @@
 //!
 //! Two stores, one interface ([`Store::get`]):
 //! - [`Store::Jsonl`], the embedded default: a JSON Lines dataset loaded once and indexed by
-//!   user id. Invalid lines are skipped and counted, so one bad record never hides the rest.
+//!   user id. Invalid lines (not UTF-8, not JSON, not valid stats) are skipped and counted,
+//!   so one bad record never hides the rest. A user on several lines gets their last record,
+//!   and the earlier ones are listed as duplicates.
 //!
 //! A record that is there but does not hold valid stats is [`Error::CorruptRecord`]: the
 //! store's fault, not the caller's, so the server logs it and answers a generic 500 instead
@@ -38,7 +40,7 @@ use std::time::Duration;
 
 use crate::card::model::Stats;
 use crate::error::{Error, Result};
-use crate::farm::dataset::Dataset;
+use crate::farm::dataset::{Dataset, Duplicate};
 
 /// The SQL that creates the stats table (idempotent).
 pub const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS cardfarm_stats (
@@ -73,6 +75,8 @@ pub struct JsonlStore {
     root: PathBuf,
     /// Lines that failed to parse or validate, with their errors.
     pub rejected: Vec<String>,
+    /// Records superseded by a later record of the same user (the last one wins).
+    pub duplicates: Vec<Duplicate>,
 }
 
 impl Store {
@@ -220,21 +224,37 @@ async fn within<T>(query: impl Future<Output = Result<T, tokio_postgres::Error>>
 }
 
 impl JsonlStore {
-    /// Loads every valid user of a dataset.
+    /// Loads every valid user of a dataset. A user's last record wins, valid or not, as in
+    /// every other reader of a dataset; each earlier one is listed in `duplicates`.
     pub fn load(path: &Path) -> Result<JsonlStore> {
         let dataset = Dataset::open(path)?;
         let mut users = HashMap::new();
         let mut corrupt = HashMap::new();
         let mut rejected = Vec::new();
+        let mut duplicates = Vec::new();
+        // The line each user's record so far came from.
+        let mut lines: HashMap<String, usize> = HashMap::new();
         for record in dataset.records()? {
             let record = record?;
+            let line = record.line;
             let id = record.user_id().map(str::to_string);
-            match record.value.and_then(|v| dataset.validate(record.line, v)) {
+            if let Some(id) = &id {
+                if let Some(earlier) = lines.insert(id.clone(), line) {
+                    duplicates.push(Duplicate {
+                        user_id: id.clone(),
+                        line: earlier,
+                        last: line,
+                    });
+                }
+            }
+            match record.value.and_then(|v| dataset.validate(line, v)) {
                 Ok(stats) => {
+                    corrupt.remove(&stats.user_id);
                     users.insert(stats.user_id.clone(), stats);
                 }
                 Err(e) => {
                     if let Some(id) = id {
+                        users.remove(&id);
                         corrupt.insert(id, e.to_string());
                     }
                     rejected.push(e.to_string());
@@ -246,6 +266,7 @@ impl JsonlStore {
             corrupt,
             root: dataset.root().to_path_buf(),
             rejected,
+            duplicates,
         })
     }
 

@@ -12,15 +12,15 @@ use cardfarm::farm::{worker, Engine};
 use cardfarm::Stats;
 
 /// An engine over `sink` with two render threads, resolving photos against the sample's
-/// folder; `skip_existing` as a resumed batch does.
-pub fn engine(sink: Sink, skip_existing: bool) -> Arc<Engine> {
+/// folder; `skip_unchanged` as batch and workers do.
+pub fn engine(sink: Sink, skip_unchanged: bool) -> Arc<Engine> {
     Arc::new(
         Engine::new(
             super::renderer().clone(),
             sink,
             Some(super::repo().join("data")),
             2,
-            skip_existing,
+            skip_unchanged,
         )
         .expect("render threads start"),
     )
@@ -99,7 +99,7 @@ pub async fn drain_within(
     let report = tokio::time::timeout(
         Duration::from_secs(120),
         worker::run(
-            engine(sink, false),
+            engine(sink, true),
             js.clone(),
             config,
             std::future::pending(),
