@@ -138,7 +138,10 @@ impl Sink {
             Ok(()) | Err(object_store::Error::NotFound { .. }) => {}
             Err(e) => {
                 return Err(storage(
-                    format!("writing {key} to {}: removing its old stamp", self.description),
+                    format!(
+                        "writing {key} to {}: removing its old stamp",
+                        self.description
+                    ),
                     &e,
                 ))
             }
