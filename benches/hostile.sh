@@ -7,7 +7,7 @@
 # BIN defaults to target/release/cardfarm. Starts the server on a free 127.0.0.1 port with a
 # signing key, the bundled sample and default limits, then, one phase after the other:
 # oversized and malformed bodies, slow headers and slow bodies, photo bombs in POST bodies,
-# tampered and expired signatures, and 1,000 concurrent requests for one uncached card. It
+# tampered, expired and rotated signatures, and 1,000 concurrent requests for one uncached card. It
 # prints the statuses each phase saw, the renders done (from /metrics) and the server's peak
 # memory (VmHWM from /proc), and stops the server. Every request goes to 127.0.0.1 only; the
 # whole run takes about a minute. Needs python3.
@@ -15,24 +15,28 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=$(realpath "${1:-target/release/cardfarm}")
 KEY=hostile-run-signing-key
+OLD_KEY=hostile-run-previous-key
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 LOG=$(mktemp /tmp/cardfarm-hostile.XXXXXX.log)
-env -u CARDFARM_API_KEY CARDFARM_SIGNING_KEY=$KEY "$BIN" serve --addr "127.0.0.1:$PORT" >"$LOG" 2>&1 &
+env -u CARDFARM_API_KEY CARDFARM_SIGNING_KEY=$KEY CARDFARM_SIGNING_KEY_PREVIOUS=$OLD_KEY "$BIN" serve --addr "127.0.0.1:$PORT" >"$LOG" 2>&1 &
 PID=$!
 trap 'kill $PID 2>/dev/null || true; wait $PID 2>/dev/null || true; rm -f "$LOG"' EXIT
 for _ in $(seq 1 120); do
     python3 -c "import socket; socket.create_connection(('127.0.0.1', $PORT), 1)" 2>/dev/null && break
     sleep 0.5
 done
-# Links: one valid for the 1,000-request phase, one tampered, one expired.
+# Links: one valid for the 1,000-request phase, one tampered, one expired, one signed with the
+# previous key (still valid while keys rotate) and one with a key the server never had.
 CARD=$(CARDFARM_SIGNING_KEY=$KEY "$BIN" sign-url /v1/cards/demo/summary.png?format=story)
 TAMPER=$(CARDFARM_SIGNING_KEY=$KEY "$BIN" sign-url /v1/cards/demo/minutes.png | sed 's/demo/u0001/')
 EXPIRED=$(CARDFARM_SIGNING_KEY=$KEY "$BIN" sign-url '/v1/cards/demo/minutes.png?exp=1000')
+ROTATED=$(CARDFARM_SIGNING_KEY=$OLD_KEY "$BIN" sign-url /v1/cards/demo/minutes.png)
+UNKNOWN=$(CARDFARM_SIGNING_KEY=never-this-servers-key "$BIN" sign-url /v1/cards/demo/minutes.png)
 echo "server pid $PID on 127.0.0.1:$PORT; $(nproc) cores; $BIN"
-python3 - "$PORT" "$PID" "$CARD" "$TAMPER" "$EXPIRED" <<'PY'
+python3 - "$PORT" "$PID" "$CARD" "$TAMPER" "$EXPIRED" "$ROTATED" "$UNKNOWN" <<'PY'
 import asyncio, base64, collections, json, struct, sys, time, zlib
 
-PORT, PID, CARD, TAMPER, EXPIRED = int(sys.argv[1]), sys.argv[2], *sys.argv[3:6]
+PORT, PID, CARD, TAMPER, EXPIRED, ROTATED, UNKNOWN = int(sys.argv[1]), sys.argv[2], *sys.argv[3:8]
 HOST = "127.0.0.1"  # loopback only
 
 async def request(method, path, body=b"", headers=(), timeout=60.0, slow=None):
@@ -141,6 +145,7 @@ async def main():
     print(f"bomb bodies: {len(bombs[0])} and {len(bombs[1])} bytes, 5 photos of 6000x6000 each", flush=True)
     await phase("photo bombs in POST bodies (summary, 5 x 6000x6000 each) x40", [request("POST", "/v1/render/summary", bombs[i % 2]) for i in range(40)], report)
     await phase("tampered and expired signatures x100", [request("GET", l) for l in [TAMPER, EXPIRED] * 50], report)
+    await phase("previous-key and unknown-key signatures x50", [request("GET", l) for l in [ROTATED, UNKNOWN] * 25], report)
     m1 = metrics()
     await phase("1,000 concurrent GETs of one uncached card", [request("GET", CARD) for _ in range(1000)], report)
     m2 = metrics()
