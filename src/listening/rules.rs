@@ -190,3 +190,169 @@ fn genre_shares(artists: &[(&str, u64, u64)], genres: &Genres) -> Vec<Genre> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::Timestamp;
+
+    fn play(title: &str, artist: &str, end: &str, ms: u64) -> Play {
+        Play {
+            track: Some(title.into()),
+            artist: Some(artist.into()),
+            end: end.parse::<Timestamp>().unwrap(),
+            ms,
+        }
+    }
+
+    fn options(tz: &str, year: Option<i32>) -> Options {
+        Options {
+            user_id: "u".into(),
+            display_name: "U".into(),
+            tz: TimeZone::get(tz).unwrap(),
+            year,
+        }
+    }
+
+    fn clock(y: &Year) -> Vec<f64> {
+        y.stats.listening_clock.clone().unwrap()
+    }
+
+    #[test]
+    fn a_stream_belongs_to_the_local_year_and_hour_it_started() {
+        // Ends 2027-01-01 00:20 UTC after 30 minutes: started 2026-12-31 23:50 UTC, which is
+        // 2027-01-01 00:50 in Berlin (UTC+1 in winter).
+        let plays = [play("T", "A", "2027-01-01T00:20:00Z", 1_800_000)];
+        let berlin = year(&plays, None, &options("Europe/Berlin", None)).unwrap();
+        assert_eq!(berlin.stats.year, 2027);
+        assert_eq!(clock(&berlin)[0], 30.0);
+        let utc = year(&plays, None, &options("UTC", None)).unwrap();
+        assert_eq!(utc.stats.year, 2026);
+        assert_eq!(clock(&utc)[23], 30.0);
+        assert!(matches!(
+            year(&plays, None, &options("Europe/Berlin", Some(2026))),
+            Err(Error::NoMusic { year: 2026 })
+        ));
+    }
+
+    #[test]
+    fn daylight_saving_time_in_berlin() {
+        // 2026-03-29 01:00 UTC: 02:00 CET becomes 03:00 CEST. 2026-10-25 01:00 UTC: 03:00
+        // CEST becomes 02:00 CET, so both autumn streams start at 02:30 local.
+        let plays = [
+            play("a", "A", "2026-03-29T00:31:00Z", 60_000), // starts 00:30Z = 01:30 CET
+            play("b", "A", "2026-03-29T01:32:00Z", 120_000), // starts 01:30Z = 03:30 CEST
+            play("c", "A", "2026-10-25T00:33:00Z", 180_000), // starts 00:30Z = 02:30 CEST
+            play("d", "A", "2026-10-25T01:34:00Z", 240_000), // starts 01:30Z = 02:30 CET
+        ];
+        let y = year(&plays, None, &options("Europe/Berlin", None)).unwrap();
+        let mut expected = vec![0.0; 24];
+        expected[1] = 1.0;
+        expected[3] = 2.0;
+        expected[2] = 3.0 + 4.0;
+        assert_eq!(clock(&y), expected);
+        assert_eq!(y.stats.minutes_listened, Count(10));
+    }
+
+    #[test]
+    fn short_streams_count_in_minutes_but_not_plays() {
+        let plays = [
+            play("Long", "A", "2026-05-01T12:00:00Z", 30_000),
+            play("Short", "A", "2026-05-01T13:00:00Z", 29_999),
+            play("Short", "A", "2026-05-01T14:00:00Z", 29_999),
+            play("Short", "A", "2026-05-01T15:00:00Z", 29_999),
+        ];
+        let y = year(&plays, None, &options("UTC", None)).unwrap();
+        // 30,000 + 3 × 29,999 = 119,997 ms: one minute, rounded down.
+        assert_eq!(y.stats.minutes_listened, Count(1));
+        assert_eq!(y.stats.top_artists[0].minutes, Count(1));
+        assert_eq!(
+            y.stats.top_tracks.len(),
+            1,
+            "a track never played 30 s is no top track"
+        );
+        assert_eq!(y.stats.top_tracks[0].title, "Long");
+        assert_eq!(y.stats.top_tracks[0].plays, Count(1));
+    }
+
+    #[test]
+    fn ties_are_ordered_by_the_rules() {
+        let at = "2026-05-01T12:00:00Z";
+        let plays = [
+            play("a1", "A", at, 60_000),
+            play("b1", "B", at, 30_000),
+            play("b2", "B", at, 30_000),
+            play("e", "É", at, 45_000),
+            play("a", "a", at, 45_000),
+            play("z", "Z", at, 45_000),
+            play("q", "q", at, 1_000),
+        ];
+        let y = year(&plays, None, &options("UTC", None)).unwrap();
+        let names: Vec<&str> = y
+            .stats
+            .top_artists
+            .iter()
+            .map(|a| a.name.as_str())
+            .collect();
+        // Equal ms: more plays first (B). Equal ms and plays: code points, Z < a < É, top 5.
+        assert_eq!(names, ["B", "A", "Z", "a", "É"]);
+
+        let plays = [
+            play("Few", "X", at, 90_000),
+            play("Few", "X", at, 30_000),
+            play("More", "Y", at, 30_000),
+            play("More", "Y", at, 30_000),
+            play("Beta", "Y", at, 40_000),
+            play("Alpha", "Z", at, 40_000),
+        ];
+        let y = year(&plays, None, &options("UTC", None)).unwrap();
+        let titles: Vec<(&str, u64)> = y
+            .stats
+            .top_tracks
+            .iter()
+            .map(|t| (t.title.as_str(), t.plays.0))
+            .collect();
+        // Two plays each: more ms first (Few). One play and equal ms: title (Alpha < Beta).
+        assert_eq!(titles, [("Few", 2), ("More", 2), ("Alpha", 1), ("Beta", 1)]);
+    }
+
+    #[test]
+    fn genres_split_an_artists_time_evenly() {
+        let at = "2026-05-01T12:00:00Z";
+        let plays = [
+            play("x", "X", at, 120_000),
+            play("y", "Y", at, 60_000),
+            play("z", "Z", at, 600_000),
+        ];
+        let genres = Genres::parse("X,pop\nX,rock\nY,pop\nY,pop\n").unwrap();
+        let y = year(&plays, Some(&genres), &options("UTC", None)).unwrap();
+        // X's 120,000 ms: 60,000 pop, 60,000 rock; Y's 60,000 pop; Z has no genre and is out.
+        let g: Vec<(&str, f64)> = y
+            .stats
+            .top_genres
+            .iter()
+            .map(|g| (g.name.as_str(), g.share))
+            .collect();
+        assert_eq!(
+            g,
+            [
+                ("pop", 120_000.0 / 180_000.0),
+                ("rock", 60_000.0 / 180_000.0)
+            ]
+        );
+        let none = year(&plays, None, &options("UTC", None)).unwrap();
+        assert!(none.stats.top_genres.is_empty());
+    }
+
+    #[test]
+    fn podcasts_are_counted_apart() {
+        let mut episode = play("x", "x", "2026-05-01T12:00:00Z", 180_000);
+        episode.track = None;
+        episode.artist = None;
+        let plays = [episode, play("t", "A", "2026-05-01T13:00:00Z", 60_000)];
+        let y = year(&plays, None, &options("UTC", None)).unwrap();
+        assert_eq!((y.other_streams, y.other_ms), (1, 180_000));
+        assert_eq!(y.stats.minutes_listened, Count(1));
+        assert_eq!(y.music_streams, 1);
+    }
+}
