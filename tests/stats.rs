@@ -285,11 +285,22 @@ fn its_output_renders_a_card() {
         "Streaming_History_Audio_2026_0.json",
         &json!(rows),
     );
-    let o = cardfarm(
-        &["stats", ".", "--user-id", "me", "--out", "me.json"],
-        dir.path(),
-    );
+    let o = cardfarm(&["stats", ".", "--out", "me.json"], dir.path());
     assert!(o.status.success(), "{}", stderr(&o));
+    let me: Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("me.json")).unwrap()).unwrap();
+    // `.` is named for the folder it stands for.
+    let folder = dir
+        .path()
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .replace('.', "-");
+    assert_eq!(me["user_id"], folder.as_str());
+    assert_eq!(
+        me["minutes_listened"],
+        (0..40).map(|i| 60 + i).sum::<u64>() / 60
+    );
     let o = cardfarm(
         &[
             "render",

@@ -115,6 +115,8 @@ fn usage(e: listening::Error, what: &str) -> anyhow::Error {
 
 /// The file or folder name made into an id: other characters become `-`, cut to 64 bytes.
 fn id_from_path(path: &Path) -> String {
+    // `.` and `..` have no name of their own; the folder they stand for has.
+    let path = &std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
     let name = if path.is_dir() {
         path.file_name()
     } else {
