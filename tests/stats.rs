@@ -317,3 +317,19 @@ fn its_output_renders_a_card() {
     let png = std::fs::read(dir.path().join("x.png")).unwrap();
     assert!(png.starts_with(b"\x89PNG"));
 }
+
+#[test]
+fn a_file_that_breaks_off_keeps_its_rows_before_the_break() {
+    let dir = TempDir::new("stats-cut");
+    let rows = json!([
+        ext("2026-04-01T10:00:00Z", 120_000, "One", "Ada"),
+        ext("2026-04-02T10:00:00Z", 180_000, "Two", "Ada"),
+    ]);
+    let text = serde_json::to_string(&rows).unwrap();
+    // Cut inside the third row, as an interrupted download would.
+    let cut = format!("{},{{\"ts\": \"2026-04-0", &text[..text.len() - 1]);
+    std::fs::write(dir.path().join("Streaming_History_Audio_cut.json"), cut).unwrap();
+    let (s, err) = stats(&["stats", "Streaming_History_Audio_cut.json"], dir.path());
+    assert_eq!(s["minutes_listened"], 5);
+    assert!(err.contains("breaks off"), "{err}");
+}
