@@ -9,6 +9,7 @@ mod render;
 mod schema;
 mod serve;
 mod sign_url;
+mod stats;
 mod templates;
 mod worker;
 
@@ -60,6 +61,8 @@ enum Command {
     SignUrl(sign_url::Args),
     /// Print the JSON Schema of the stats format.
     Schema,
+    /// Turn one listener's Spotify listening history into their stats JSON for a year.
+    Stats(stats::Args),
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -77,6 +80,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Command::Serve(a) => serve::run(a, &templates, &fonts),
         Command::SignUrl(a) => sign_url::run(a),
         Command::Schema => schema::run(),
+        Command::Stats(a) => stats::run(a),
     }
 }
 

@@ -6,7 +6,7 @@
 //! user stats ─fill─▶ Svg ─parse─▶ usvg Tree ─rasterize─▶ Pixmap ─encode─▶ Png ─put─▶ sink
 //! ```
 //!
-//! Three parts, each a folder that reads as its own table of contents:
+//! Four parts, each a folder that reads as its own table of contents:
 //!
 //! - [`card`]: the pipeline for one card, stats → PNG, stage by stage:
 //!   1. [`card::model`]: one user's stats, parsed and validated.
@@ -19,10 +19,13 @@
 //!   [`farm::Engine`] renders into a [`farm::sink`], in one process ([`farm::batch`]) or
 //!   through a NATS [`farm::queue`] drained by [`farm::worker`]s.
 //! - [`server`]: cards over HTTP, from posted stats or a [`server::store`].
+//! - [`listening`]: one listener's real listening history (a Spotify export) → their
+//!   [`Stats`] for a year, by the rules in the README.
 //!
 //! Arrows point one way: `card` uses nothing above it; `farm` and `server` use `card`; the
-//! binary's CLI uses all three. Every front end renders through [`Renderer::render`] on the
-//! long-lived [`card::threads`], so the same input gives the same bytes everywhere. Beside
+//! binary's CLI uses them all; `listening` uses only `card::model`. Every front end renders
+//! through [`Renderer::render`] on the long-lived [`card::threads`], so the same input gives
+//! the same bytes everywhere. Beside
 //! the parts: the one [`Error`] type, the Prometheus text of [`metrics`] (with the panic hook
 //! that logs and counts every panic), and [`redact`], which masks the secrets of any URL that
 //! is shown.
@@ -30,6 +33,7 @@
 pub mod card;
 pub mod error;
 pub mod farm;
+pub mod listening;
 pub mod metrics;
 pub mod redact;
 pub mod server;

@@ -1,0 +1,178 @@
+//! `cardfarm stats`: one listener's listening history → their stats JSON for a year.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use cardfarm::listening::{self, genre::Genres, rules, History};
+
+use super::Usage;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Spotify export files or folders (extended streaming history or account data).
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    /// The year to sum. Default: the latest year with music in the history.
+    #[arg(long)]
+    year: Option<i32>,
+    /// The listener's time zone, an IANA name such as Europe/Berlin. Default: UTC.
+    #[arg(long, default_value = "UTC")]
+    tz: String,
+    /// The user id in the stats. Default: the first PATH's name, cleaned to an id.
+    #[arg(long, value_name = "ID")]
+    user_id: Option<String>,
+    /// The name printed on the cards. Default: the user id.
+    #[arg(long, value_name = "NAME")]
+    display_name: Option<String>,
+    /// CSV of `artist,genre` rows for the top genres. Default: no genres.
+    #[arg(long, value_name = "FILE")]
+    genres: Option<PathBuf>,
+    /// Where to write the stats JSON. Default: stdout.
+    #[arg(long, value_name = "FILE.json")]
+    out: Option<PathBuf>,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let tz = jiff::tz::TimeZone::get(&args.tz).map_err(|_| Usage {
+        message: format!("unknown time zone {:?}", args.tz),
+        hint: "pass an IANA name such as UTC, Europe/Berlin or America/New_York".into(),
+    })?;
+    let user_id = match args.user_id {
+        Some(id) if cardfarm::card::model::is_valid_id(&id) => id,
+        Some(id) => {
+            return Err(Usage {
+                message: format!("--user-id {id:?} is not an id"),
+                hint: format!("an id is {}", cardfarm::card::model::ID_RULE),
+            }
+            .into())
+        }
+        None => id_from_path(&args.paths[0]),
+    };
+    let display_name = args.display_name.unwrap_or_else(|| user_id.clone());
+    let genres = match &args.genres {
+        Some(path) => Some(Genres::read(path).map_err(|e| usage(e, "the genres file"))?),
+        None => None,
+    };
+
+    let mut history = History::default();
+    for path in &args.paths {
+        listening::read_path(path, &mut history).map_err(|e| usage(e, "a history"))?;
+    }
+    let options = rules::Options {
+        user_id,
+        display_name,
+        tz,
+        year: args.year,
+    };
+    let year = rules::year(&history.plays, genres.as_ref(), &options).map_err(|e| match e {
+        listening::Error::NoMusic { year } => Usage {
+            message: format!("no music in {year} ({} time)", args.tz),
+            hint: match rules::latest_year(&history.plays, &options.tz) {
+                Some(latest) => format!("the latest year with music is {latest}: pass --year {latest}"),
+                None => "the history holds no music at all".into(),
+            },
+        }
+        .into(),
+        listening::Error::Empty => anyhow::Error::from(Usage {
+            message: "no music in the history".into(),
+            hint: "pass the Spotify export's Streaming_History_Audio_*.json or StreamingHistory_music_*.json files".into(),
+        }),
+        other => other.into(),
+    })?;
+    summary(&history, &year);
+
+    let mut json = serde_json::to_string_pretty(&year.stats)?;
+    json.push('\n');
+    match &args.out {
+        Some(out) => {
+            std::fs::write(out, json).with_context(|| format!("writing {}", out.display()))?
+        }
+        None => std::io::stdout().write_all(json.as_bytes())?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Bad input from the command line, with what would work.
+fn usage(e: listening::Error, what: &str) -> anyhow::Error {
+    let hint = match &e {
+        listening::Error::UnknownFormat { .. } => {
+            "pass Spotify's extended streaming history (Streaming_History_Audio_*.json) or account data (StreamingHistory_music_*.json)".to_string()
+        }
+        listening::Error::Genres { .. } => {
+            "the genres file is CSV with two fields a row: artist,genre".to_string()
+        }
+        listening::Error::Io { .. } => format!("check the path of {what}"),
+        _ => return e.into(),
+    };
+    Usage {
+        message: e.to_string(),
+        hint,
+    }
+    .into()
+}
+
+/// The file or folder name made into an id: other characters become `-`, cut to 64 bytes.
+fn id_from_path(path: &Path) -> String {
+    // `.` and `..` have no name of their own; the folder they stand for has.
+    let path = &std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let name = if path.is_dir() {
+        path.file_name()
+    } else {
+        path.file_stem()
+    };
+    let name = name
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let id: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .take(64)
+        .collect();
+    if id.is_empty() {
+        "listener".into()
+    } else {
+        id
+    }
+}
+
+/// What was read and what was left out, on stderr.
+fn summary(history: &History, year: &rules::Year) {
+    eprintln!(
+        "read {} rows from {} files: {} music streams in {} ({} minutes); {} duplicate rows counted once",
+        history.rows,
+        history.files.len(),
+        year.music_streams,
+        year.stats.year,
+        year.stats.minutes_listened.0,
+        history.duplicates,
+    );
+    eprintln!(
+        "left out: {} podcast or audiobook streams in {} ({} minutes)",
+        year.other_streams,
+        year.stats.year,
+        year.other_ms / 60_000,
+    );
+    if !history.skipped_files.is_empty() {
+        eprintln!(
+            "skipped {} files in no known format:",
+            history.skipped_files.len()
+        );
+        for path in &history.skipped_files {
+            eprintln!("  {}", path.display());
+        }
+    }
+    if history.malformed > 0 {
+        eprintln!("skipped {} malformed rows, first:", history.malformed);
+        for example in &history.malformed_examples {
+            eprintln!("  {example}");
+        }
+    }
+}
