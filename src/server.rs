@@ -11,7 +11,9 @@
 //!    stats come from the [`store`]; share links are checked by [`sign`].
 //! 4. The shared tail of both render routes: the `etag` (strong: the card's fingerprint, photo
 //!    bytes included, and where the stats came from), `304` on GET, the byte-bounded [`cache`],
-//!    one render per card at a time (`flight`), the bounded render [`pool`].
+//!    one render per card at a time (`flight`), then for a stored user the card the farm
+//!    already drew, if current (`prerender`, with [`Config::cards`]), else the bounded render
+//!    [`pool`] (and a write-back of the card to storage).
 //!
 //! Every error is JSON with its status ([`error::ApiError`]); [`metrics`] are Prometheus text;
 //! [`Config`] holds every setting with its default.
@@ -34,6 +36,7 @@ mod middleware;
 mod openapi;
 mod params;
 pub mod pool;
+mod prerender;
 mod routes;
 pub mod sign;
 pub mod store;

@@ -184,3 +184,77 @@ async fn a_missing_bucket_is_fatal_and_its_job_is_dead_lettered_at_once() {
     .await;
     drop(moto);
 }
+
+/// `serve --cards s3://…`: the cards the farm put in the bucket are answered as stored, without
+/// a render; a card not there yet is rendered and written back with its stamp.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_hands_out_the_cards_stored_in_s3() {
+    use cardfarm::server::Config;
+    use common::app::{get, jsonl_store, state};
+
+    let moto = services::moto();
+    let bucket = &moto.bucket;
+    assert!(moto
+        .http("PUT", &format!("/{bucket}"))
+        .starts_with("HTTP/1.1 200"));
+    let sink = Sink::open(&format!("s3://{bucket}/wrapped"), &moto.s3_options()).unwrap();
+    let demo = common::demo_stats();
+    let job = Job::new(
+        &demo,
+        CardSelection {
+            templates: Some(vec!["minutes".into(), "top-artists".into()]),
+            formats: Some(vec!["story".into()]),
+        },
+    );
+    let outcome = engine(sink.clone(), false).process(&job).await.unwrap();
+    assert_eq!(outcome.written, 2, "{outcome:?}");
+
+    let s = state(
+        jsonl_store().await,
+        Config {
+            cards: Some(sink.clone()),
+            ..Config::default()
+        },
+    );
+    let metrics = |s: std::sync::Arc<cardfarm::server::AppState>| async move {
+        String::from_utf8(get(&s, "/metrics").await.body).unwrap()
+    };
+    for template in ["minutes", "top-artists"] {
+        let a = get(&s, &format!("/v1/cards/demo/{template}.png")).await;
+        assert_eq!(a.status, axum::http::StatusCode::OK, "{template}");
+        let (stored, _) = sink
+            .get(&format!("wrapped/demo/{template}-story.png"))
+            .await
+            .unwrap();
+        assert_eq!(a.body, stored, "{template}: not the stored bytes");
+    }
+    let text = metrics(s.clone()).await;
+    assert!(
+        text.contains("cardfarm_stored_cards_total{outcome=\"served\"} 2"),
+        "{text}"
+    );
+    assert!(!text.contains("cardfarm_render_seconds_count"), "{text}");
+
+    // A card the farm did not make is drawn, then stored with its stamp.
+    let a = get(&s, "/v1/cards/demo/summary.png").await;
+    assert_eq!(a.status, axum::http::StatusCode::OK);
+    let key = "wrapped/demo/summary-story.png";
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Ok(Some(stamp)) = sink.stamp(key).await {
+            assert!(!stamp.placeholder);
+            assert_eq!(sink.get(key).await.unwrap().0, a.body);
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the card was not written back"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let text = metrics(s.clone()).await;
+    assert!(
+        text.contains("cardfarm_stored_cards_total{outcome=\"missing\"} 1"),
+        "{text}"
+    );
+}

@@ -273,3 +273,34 @@ fn an_open_render_endpoint_off_loopback_must_be_asked_for() {
         assert!(stderr.contains(&missing), "{stderr}");
     }
 }
+
+#[test]
+fn serve_with_cards_writes_a_missing_card_back_and_then_serves_it_stored() {
+    let cards = common::TempDir::new("serve-cards");
+    let flags = ["--cards", cards.path().to_str().unwrap()];
+    let card = "/v1/cards/demo/minutes.png";
+    let file = cards.join("demo/minutes-story.png");
+    let stamp = cards.join("demo/minutes-story.png.fingerprint");
+    {
+        let server = Server::start(&flags);
+        assert!(server.get(card).starts_with("HTTP/1.1 200"));
+        assert_eq!(
+            server.metric("cardfarm_stored_cards_total{outcome=\"missing\"}"),
+            1.0
+        );
+        common::wait_for("the card written back", Duration::from_secs(10), || {
+            stamp.exists() && file.exists()
+        });
+    }
+    // Another server (a restart, a replica) serves it as stored, rendering nothing.
+    let server = Server::start(&flags);
+    assert!(server.get(card).starts_with("HTTP/1.1 200"));
+    assert_eq!(
+        server.metric("cardfarm_stored_cards_total{outcome=\"served\"}"),
+        1.0
+    );
+    assert_eq!(
+        server.metric("cardfarm_render_seconds_count{template=\"minutes\"}"),
+        0.0
+    );
+}

@@ -5,6 +5,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Context;
+use cardfarm::farm::sink::Sink;
 use cardfarm::server::store::Store;
 use cardfarm::server::{self, Config};
 
@@ -40,6 +41,12 @@ pub struct Args {
     /// Renders that may wait for a thread before requests get 503. Default: 2 × threads.
     #[arg(long, env = "CARDFARM_QUEUE")]
     queue: Option<usize>,
+    /// Cards the farm already rendered (the `batch --out` or `worker` output): a folder or
+    /// s3://bucket/prefix (S3 settings from the AWS_* environment). A stored card whose
+    /// fingerprint is current is served without rendering; a missing or stale one is rendered
+    /// and written back.
+    #[arg(long, env = "CARDFARM_CARDS", value_name = "DIR | s3://bucket/prefix")]
+    cards: Option<String>,
     /// Memory for cached PNGs, in MiB.
     #[arg(long, env = "CARDFARM_CACHE_MB", default_value_t = 256)]
     cache_mb: usize,
@@ -94,7 +101,15 @@ pub fn run(args: Args, templates: &Path, fonts: &Path) -> anyhow::Result<ExitCod
             sample
         }
     };
+    let cards = match &args.cards {
+        Some(spec) => Some(
+            Sink::open(spec, &super::s3_options_from_env())
+                .with_context(|| format!("opening the stored cards {spec}"))?,
+        ),
+        None => None,
+    };
     let mut config = Config {
+        cards,
         addr: args.addr,
         signing_key: args.signing_key.map(String::into_bytes),
         previous_signing_key: args.signing_key_previous.map(String::into_bytes),
@@ -128,6 +143,9 @@ pub fn run(args: Args, templates: &Path, fonts: &Path) -> anyhow::Result<ExitCod
             for d in &s.duplicates {
                 tracing::warn!(duplicate = %d, "skipped a superseded record");
             }
+        }
+        if let Some(cards) = &config.cards {
+            tracing::info!(cards = %cards.description(), "serving stored cards when current");
         }
         if config.signing_key.is_none() {
             tracing::warn!("no signing key: card links are served unsigned");

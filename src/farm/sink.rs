@@ -70,6 +70,14 @@ pub struct Sink {
     description: String,
 }
 
+impl std::fmt::Debug for Sink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sink")
+            .field("description", &self.description)
+            .finish_non_exhaustive()
+    }
+}
+
 impl Sink {
     /// Opens `spec`: `s3://bucket/prefix` (with `s3_options`, e.g. `("aws_region", "eu-west-1")`)
     /// or a local folder (created if missing).

@@ -4,6 +4,8 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use crate::farm::sink::Sink;
+
 /// How the server behaves. Every field's default is what `cardfarm serve` uses.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -39,6 +41,12 @@ pub struct Config {
     /// After the shutdown signal, how long in-flight requests may take before their
     /// connections are cut. Default: 30 s.
     pub shutdown_timeout: Duration,
+    /// The farm's output (`cardfarm serve --cards`): a stored user's card found there with
+    /// the fingerprint it has now is served without rendering; a missing or stale one is
+    /// rendered and written back. `None` renders every card. Default: none.
+    pub cards: Option<Sink>,
+    /// How long reading one stored card may take before it is rendered instead. Default: 2 s.
+    pub cards_timeout: Duration,
 }
 
 impl Default for Config {
@@ -59,6 +67,8 @@ impl Default for Config {
             header_timeout: Duration::from_secs(10),
             max_connections: 1024,
             shutdown_timeout: Duration::from_secs(30),
+            cards: None,
+            cards_timeout: Duration::from_secs(2),
         }
     }
 }

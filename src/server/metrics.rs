@@ -11,6 +11,11 @@ pub struct Metrics {
     pub cache_hits: IntCounter,
     pub cache_misses: IntCounter,
     pub coalesced: IntCounter,
+    /// Stored cards looked up (`--cards`), by what was found: served, missing, stale,
+    /// unreadable, error.
+    pub stored_cards: IntCounterVec,
+    /// Rendered cards written back to storage, by result: ok, failed.
+    pub stored_writes: IntCounterVec,
     pub queue_depth: IntGauge,
     pub in_flight: IntGauge,
     pub connections: IntGauge,
@@ -44,12 +49,29 @@ impl Metrics {
         .expect("valid metric");
         let cache_misses = IntCounter::new(
             "cardfarm_cache_misses_total",
-            "Cards rendered because the cache missed",
+            "Cards not in the PNG cache (then read from storage or rendered)",
         )
         .expect("valid metric");
         let coalesced = IntCounter::new(
             "cardfarm_cache_coalesced_total",
             "Cache misses that waited for a render of the same card already running",
+        )
+        .expect("valid metric");
+        let stored_cards = IntCounterVec::new(
+            Opts::new(
+                "cardfarm_stored_cards_total",
+                "Stored cards looked up before rendering, by outcome \
+                 (served, missing, stale, unreadable, error)",
+            ),
+            &["outcome"],
+        )
+        .expect("valid metric");
+        let stored_writes = IntCounterVec::new(
+            Opts::new(
+                "cardfarm_stored_card_writes_total",
+                "Rendered cards written back to storage, by result (ok, failed)",
+            ),
+            &["result"],
         )
         .expect("valid metric");
         let queue_depth = IntGauge::new(
@@ -67,6 +89,8 @@ impl Metrics {
             Box::new(cache_hits.clone()),
             Box::new(cache_misses.clone()),
             Box::new(coalesced.clone()),
+            Box::new(stored_cards.clone()),
+            Box::new(stored_writes.clone()),
             Box::new(queue_depth.clone()),
             Box::new(in_flight.clone()),
             Box::new(connections.clone()),
@@ -79,6 +103,8 @@ impl Metrics {
             cache_hits,
             cache_misses,
             coalesced,
+            stored_cards,
+            stored_writes,
             queue_depth,
             in_flight,
             connections,

@@ -17,9 +17,11 @@ use super::etag::{self, Origin};
 use super::flight::Role;
 use super::params::{body_error, json_depth, Params, MAX_JSON_DEPTH};
 use super::pool::PoolError;
+use super::prerender::{Outcome, Stored};
 use super::{openapi, sign, AppState};
 use crate::card::model::{is_valid_id, Stats, ID_RULE};
 use crate::card::render::Source;
+use crate::farm::job::{self, CardSpec};
 
 /// A template as the API lists it.
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
@@ -118,6 +120,7 @@ pub(super) async fn render_posted(
         &headers,
         "private, max-age=0, must-revalidate",
         Conditional::Ignored,
+        None,
     )
     .await
 }
@@ -194,6 +197,13 @@ pub(super) async fn render_stored(
         max_age = max_age.min(exp.saturating_sub(now));
     }
     let cache_control = format!("public, max-age={}, s-maxage={max_age}", max_age.min(3600));
+    let key = state.config.cards.as_ref().map(|sink| {
+        let spec = CardSpec {
+            template: template.clone(),
+            format: format.clone(),
+        };
+        job::key(sink.prefix(), &user_id, &spec)
+    });
     card(
         &state,
         stats,
@@ -203,6 +213,7 @@ pub(super) async fn render_stored(
         &headers,
         &cache_control,
         Conditional::Honoured,
+        key,
     )
     .await
 }
@@ -229,7 +240,9 @@ pub(super) struct Rendered {
 }
 
 /// The shared tail of both render routes: fingerprint and ETag, 304, cache, one render per
-/// card at a time (concurrent misses wait for the same render), response.
+/// card at a time (concurrent misses wait for the same render), response. `key` is where the
+/// farm stores this card in [`Config::cards`](super::Config::cards) (stored users only): a
+/// current card there is served instead of rendered.
 #[allow(clippy::too_many_arguments)]
 async fn card(
     state: &Arc<AppState>,
@@ -240,6 +253,7 @@ async fn card(
     headers: &HeaderMap,
     cache_control: &str,
     conditional: Conditional,
+    key: Option<String>,
 ) -> Result<Response, ApiError> {
     // Hashing the photos reads files (once per file version) and decodes data: URIs: not on
     // the async executor.
@@ -255,7 +269,8 @@ async fn card(
     })
     .await
     .map_err(ApiError::internal)?;
-    let etag = etag::etag(&fingerprint?, &origin);
+    let fingerprint = fingerprint?;
+    let etag = etag::etag(&fingerprint, &origin);
     let respond = |status: StatusCode, rendered: Option<Rendered>| -> Response {
         let mut placeholders = 0;
         let mut response = match rendered {
@@ -289,8 +304,26 @@ async fn card(
         };
         return Ok(respond(StatusCode::OK, Some(hit)));
     }
+    let stored = match (key, &state.config.cards) {
+        (Some(key), Some(sink)) => {
+            let (_, f) = state.renderer.templates().get(&template, &format)?;
+            Some(Stored {
+                sink: sink.clone(),
+                key,
+                fingerprint,
+                size: (f.width, f.height),
+            })
+        }
+        _ => None,
+    };
     let (flight, role) = state.flights.join(&etag, || {
-        render(state.clone(), stats, origin, template, format, etag.clone())
+        let (state, etag) = (state.clone(), etag.clone());
+        async move {
+            let Some(stored) = stored else {
+                return render(state, stats, origin, template, format, etag).await;
+            };
+            stored_or_render(state, stored, stats, origin, template, format, etag).await
+        }
     });
     match role {
         Role::Leader => state.metrics.cache_misses.inc(),
@@ -301,6 +334,51 @@ async fn card(
         Some(Err(e)) => Err(e),
         None => Err(ApiError::internal("render task failed")),
     }
+}
+
+/// The card as the farm stored it, if current (kept in the cache then); else rendered, and
+/// written back in the background unless the storage failed. Run once per card at a time by
+/// [`card`]'s flight.
+async fn stored_or_render(
+    state: Arc<AppState>,
+    stored: Stored,
+    stats: Stats,
+    origin: Origin,
+    template: String,
+    format: String,
+    etag: String,
+) -> Result<Rendered, ApiError> {
+    let (outcome, png) = stored.read(state.config.cards_timeout).await;
+    state
+        .metrics
+        .stored_cards
+        .with_label_values(&[outcome.label()])
+        .inc();
+    if let Some(png) = png {
+        state.cache.put(etag, png.clone());
+        return Ok(Rendered {
+            png,
+            placeholders: 0,
+        });
+    }
+    let rendered = render(state.clone(), stats, origin, template, format, etag).await?;
+    // A placeholder may stand for a photo missing only for now, and storage that just failed
+    // would most likely fail the write too: neither is written.
+    if rendered.placeholders == 0 && outcome != Outcome::Error {
+        let png = rendered.png.clone();
+        let metrics = state.metrics.clone();
+        tokio::spawn(async move {
+            let result = match stored.write(png).await {
+                Ok(()) => "ok",
+                Err(error) => {
+                    tracing::warn!(key = %stored.key, %error, "could not write a rendered card back");
+                    "failed"
+                }
+            };
+            metrics.stored_writes.with_label_values(&[result]).inc();
+        });
+    }
+    Ok(rendered)
 }
 
 /// Renders one card on the pool and keeps it in the cache; run once per card at a time by
