@@ -3,24 +3,10 @@
 mod common;
 
 use std::path::Path;
-use std::process::Output;
 use std::time::Duration;
 
-use common::process::{self, Running};
+use common::process::{self, assert_usage as assert_fails, run as cardfarm, stderr, Running};
 use common::{eventually, repo, TempDir};
-
-/// Runs `cardfarm args` in `dir`.
-fn cardfarm(args: &[&str], dir: &Path) -> Output {
-    process::cardfarm()
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("the binary runs")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 /// Width and height of a PNG file.
 fn png_size(path: &Path) -> (u32, u32) {
@@ -97,20 +83,6 @@ fn templates_lists_every_template() {
 }
 
 /// Every bad input: exit code 2, one `error:` line naming the problem, no panic.
-fn assert_fails(args: &[&str], dir: &Path, needles: &[&str]) {
-    let o = cardfarm(args, dir);
-    let err = stderr(&o);
-    assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
-    assert!(err.starts_with("error: "), "{err}");
-    assert!(
-        !err.contains("panicked") && !err.contains("RUST_BACKTRACE"),
-        "{err}"
-    );
-    for n in needles {
-        assert!(err.contains(n), "{args:?}: expected {n:?} in:\n{err}");
-    }
-}
-
 #[test]
 fn unknown_user_template_and_format_are_named() {
     let dir = TempDir::new("cli-unknown");

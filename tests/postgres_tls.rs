@@ -117,29 +117,9 @@ fn uid_of(user: &str) -> (u32, u32) {
     (id("-u"), id("-g"))
 }
 
-/// Runs statements one by one (ALTER SYSTEM cannot run in a transaction) on a connection of
-/// its own, on a thread of its own, so that it also works from `Drop`.
+/// Runs statements as the superuser; a failure fails the test.
 fn admin(statements: &[String]) {
-    let owned = statements.to_vec();
-    let url = postgres_url();
-    let result = std::thread::spawn(move || {
-        tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap()
-            .block_on(async {
-                let (client, connection) =
-                    tokio_postgres::connect(&url, tokio_postgres::NoTls).await?;
-                tokio::spawn(connection);
-                for s in &owned {
-                    client.batch_execute(s).await?;
-                }
-                Ok::<_, tokio_postgres::Error>(())
-            })
-    })
-    .join()
-    .unwrap();
-    if let Err(e) = result {
+    if let Err(e) = services::postgres_execute(statements) {
         panic!("{statements:?}: {e}");
     }
 }

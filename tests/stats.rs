@@ -4,22 +4,10 @@
 mod common;
 
 use std::path::Path;
-use std::process::Output;
 
-use common::{process, TempDir};
+use common::process::{self, run as cardfarm, stderr};
+use common::TempDir;
 use serde_json::{json, Value};
-
-fn cardfarm(args: &[&str], dir: &Path) -> Output {
-    process::cardfarm()
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("the binary runs")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 /// The stats JSON a successful run printed.
 fn stats(args: &[&str], dir: &Path) -> (Value, String) {
@@ -226,17 +214,11 @@ fn account_data_and_genres() {
     }
 }
 
+/// A usage error that also gives a `hint:` line.
 fn assert_usage(args: &[&str], dir: &Path, needles: &[&str]) {
-    let o = cardfarm(args, dir);
-    let err = stderr(&o);
-    assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
-    assert!(
-        err.starts_with("error: ") && err.contains("\nhint: "),
-        "{err}"
-    );
-    for n in needles {
-        assert!(err.contains(n), "{args:?}: expected {n:?} in:\n{err}");
-    }
+    let mut all = needles.to_vec();
+    all.push("\nhint: ");
+    process::assert_usage(args, dir, &all);
 }
 
 #[test]

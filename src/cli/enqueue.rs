@@ -80,56 +80,37 @@ pub fn run(args: Args, templates: &Path, fonts: &Path) -> anyhow::Result<ExitCod
                 tally.duplicates += 1;
                 continue;
             }
-            let value = match record.value {
-                Ok(value) => value,
-                Err(e) => {
-                    warn(format!("{e} (dead-lettered now)"));
-                    let reason = e.to_string();
-                    queue::dead_letter_record(
-                        &js,
-                        stream,
-                        &source,
-                        record.line,
-                        &record.text,
-                        &reason,
-                    )
-                    .await?;
-                    tally.parked += 1;
-                    continue;
-                }
-            };
-            let invalid = dataset.validate(record.line, value.clone()).err();
-            let job = Job {
-                stats: value,
-                cards: cards.clone(),
-            };
-            match publisher.publish(&job).await? {
-                Published::Sent => {
-                    if let Some(e) = invalid {
-                        warn(format!("{e} (queued; a worker will dead-letter it)"));
-                        tally.invalid += 1;
+            // A line that is not JSON, or a record too large to be a message, is dead-lettered
+            // now with its line number; anything else is queued.
+            let reason = match record.value {
+                Err(e) => e.to_string(),
+                Ok(value) => {
+                    let invalid = dataset.validate(record.line, value.clone()).err();
+                    let job = Job {
+                        stats: value,
+                        cards: cards.clone(),
+                    };
+                    match publisher.publish(&job).await? {
+                        Published::Sent => {
+                            if let Some(e) = invalid {
+                                warn(format!("{e} (queued; a worker will dead-letter it)"));
+                                tally.invalid += 1;
+                            }
+                            tally.published += 1;
+                            continue;
+                        }
+                        Published::TooLarge { size, limit } => format!(
+                            "{source}, line {}: the record is {size} bytes, more than the \
+                             queue's max payload of {limit} bytes",
+                            record.line
+                        ),
                     }
-                    tally.published += 1;
                 }
-                Published::TooLarge { size, limit } => {
-                    let reason = format!(
-                        "{source}, line {}: the record is {size} bytes, more than the queue's \
-                         max payload of {limit} bytes",
-                        record.line
-                    );
-                    warn(format!("{reason} (dead-lettered now)"));
-                    queue::dead_letter_record(
-                        &js,
-                        stream,
-                        &source,
-                        record.line,
-                        &record.text,
-                        &reason,
-                    )
-                    .await?;
-                    tally.parked += 1;
-                }
-            }
+            };
+            warn(format!("{reason} (dead-lettered now)"));
+            queue::dead_letter_record(&js, stream, &source, record.line, &record.text, &reason)
+                .await?;
+            tally.parked += 1;
         }
         let queued = publisher.finish().await?;
         Ok::<_, cardfarm::Error>((tally, queued))

@@ -90,3 +90,33 @@ impl Drop for Running {
         let _ = self.child.wait();
     }
 }
+
+/// Runs `cardfarm args` in `dir` to its end.
+pub fn run(args: &[&str], dir: &std::path::Path) -> std::process::Output {
+    cardfarm()
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("the binary runs")
+}
+
+/// A finished run's standard error, as text.
+pub fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// `cardfarm args` in `dir` is a usage error: exit 2, an `error:` line (no panic, no
+/// backtrace) that contains each of `needles`.
+pub fn assert_usage(args: &[&str], dir: &std::path::Path, needles: &[&str]) {
+    let o = run(args, dir);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+    assert!(err.starts_with("error: "), "{err}");
+    assert!(
+        !err.contains("panicked") && !err.contains("RUST_BACKTRACE"),
+        "{err}"
+    );
+    for n in needles {
+        assert!(err.contains(n), "{args:?}: expected {n:?} in:\n{err}");
+    }
+}

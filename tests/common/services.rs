@@ -184,26 +184,37 @@ impl PgSchema {
 
 impl Drop for PgSchema {
     fn drop(&mut self) {
-        // Drop cannot await, and may run while a runtime unwinds: use a thread of our own.
         let drop = format!("DROP SCHEMA IF EXISTS {} CASCADE", self.name);
-        let url = postgres_url();
-        let dropped = std::thread::spawn(move || {
-            tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap()
-                .block_on(async {
-                    let (client, connection) =
-                        tokio_postgres::connect(&url, tokio_postgres::NoTls).await?;
-                    tokio::spawn(connection);
-                    client.batch_execute(&drop).await
-                })
-        })
-        .join();
-        if !matches!(dropped, Ok(Ok(()))) {
-            eprintln!("could not drop schema {}: {dropped:?}", self.name);
+        if let Err(e) = postgres_execute(&[drop]) {
+            eprintln!("could not drop schema {}: {e}", self.name);
         }
     }
+}
+
+/// Runs `statements` one by one (so `ALTER SYSTEM`, which cannot run in a transaction, works
+/// too) on a connection of their own, on a thread of their own: `Drop` cannot await, and may
+/// run while a runtime unwinds.
+pub fn postgres_execute(statements: &[String]) -> Result<(), String> {
+    let owned = statements.to_vec();
+    let url = postgres_url();
+    std::thread::spawn(move || {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| e.to_string())?
+            .block_on(async {
+                let (client, connection) =
+                    tokio_postgres::connect(&url, tokio_postgres::NoTls).await?;
+                tokio::spawn(connection);
+                for s in &owned {
+                    client.batch_execute(s).await?;
+                }
+                Ok::<_, tokio_postgres::Error>(())
+            })
+            .map_err(|e| e.to_string())
+    })
+    .join()
+    .unwrap_or_else(|_| Err("the thread running the statements panicked".into()))
 }
 
 /// The connection pool of a PostgreSQL store.
