@@ -1,7 +1,8 @@
 //! End-to-end card rendering (stats → PNG bytes) per template and format, and the four stages
 //! of the story cards: fill, parse, rasterize, encode.
 //!
-//! `cargo bench --bench render` (add `-- end_to_end` or `-- stages` to pick a group).
+//! `cargo bench --bench render` (add `-- end_to_end`, `-- stages` or `-- localized` to pick a
+//! group).
 
 use std::path::Path;
 
@@ -56,7 +57,9 @@ fn stages(c: &mut Criterion) {
         };
         let filled = renderer.fill(source, t, f).expect("fills");
         let tree = renderer.parse(t, &filled).expect("parses");
-        let pixmap = renderer.rasterize(t, f, &tree).expect("rasterizes");
+        let pixmap = renderer
+            .rasterize(t, f, stats.locale(), &tree)
+            .expect("rasterizes");
         group.bench_function(format!("{}/fill", t.name), |b| {
             b.iter(|| renderer.fill(source, t, f).expect("fills"))
         });
@@ -64,10 +67,82 @@ fn stages(c: &mut Criterion) {
             b.iter(|| renderer.parse(t, &filled).expect("parses"))
         });
         group.bench_function(format!("{}/rasterize", t.name), |b| {
-            b.iter(|| renderer.rasterize(t, f, &tree).expect("rasterizes"))
+            b.iter(|| {
+                renderer
+                    .rasterize(t, f, stats.locale(), &tree)
+                    .expect("rasterizes")
+            })
         });
         group.bench_function(format!("{}/encode", t.name), |b| {
             b.iter(|| png::encode(&pixmap).expect("encodes"))
+        });
+    }
+    group.finish();
+}
+
+/// A localized card against today's English one: the same user (names in several scripts)
+/// in English, German (long words), Arabic (right to left) and Japanese, each with its
+/// background already cached, as in a long-running process.
+fn localized(c: &mut Criterion) {
+    let (renderer, _) = setup();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let json = std::fs::read_to_string(root.join("locales.json")).expect("fixture");
+    let mut group = c.benchmark_group("localized");
+    for template in ["top-artists", "summary"] {
+        for locale in ["en", "de", "ar", "ja"] {
+            let mut stats = Stats::from_json(&json, "locales.json").expect("valid fixture");
+            stats.locale = Some(locale.to_string());
+            let source = Source {
+                stats: &stats,
+                root: Some(&root),
+            };
+            renderer.render(source, template, "story").expect("renders");
+            group.bench_function(format!("{template}/{locale}"), |b| {
+                b.iter(|| renderer.render(source, template, "story").expect("renders"))
+            });
+        }
+    }
+    // What the other design would add to every card: the heading drawn in the per-user layer
+    // instead of the cached background (fitted, written as outlines, parsed and drawn).
+    let fonts = renderer.fonts().clone();
+    let mut options = usvg::Options {
+        fontdb: fonts.database(),
+        ..usvg::Options::default()
+    };
+    options.resources_dir = None;
+    let mut pixmap = tiny_skia::Pixmap::new(1080, 1920).expect("size");
+    for (locale, heading) in [
+        ("en", "YOUR TOP ARTISTS"),
+        ("de", "DEINE MEISTGEHÖRTEN ARTISTS"),
+        ("ar", "فنانوك الأكثر استماعًا"),
+    ] {
+        group.bench_function(format!("heading-in-layer/{locale}"), |b| {
+            b.iter(|| {
+                let style = cardfarm::card::text::Style {
+                    size: 32.0,
+                    weight: 700,
+                    align: cardfarm::card::text::Align::Center,
+                    ..Default::default()
+                };
+                let frame = cardfarm::card::text::Frame {
+                    x: 70.0,
+                    y: 290.0,
+                    width: 940.0,
+                    height: Some(40.0),
+                };
+                let block = cardfarm::card::text::fit(&fonts, heading, &style, frame);
+                let mut svg = String::from(
+                    r#"<svg xmlns="http://www.w3.org/2000/svg" width="1080" height="1920">"#,
+                );
+                block.write_svg(&fonts, "#fff", &mut svg);
+                svg.push_str("</svg>");
+                let tree = usvg::Tree::from_str(&svg, &options).expect("parses");
+                resvg::render(
+                    &tree,
+                    tiny_skia::Transform::identity(),
+                    &mut pixmap.as_mut(),
+                );
+            })
         });
     }
     group.finish();
@@ -114,6 +189,6 @@ fn reference(c: &mut Criterion) {
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(20).measurement_time(std::time::Duration::from_secs(3));
-    targets = end_to_end, stages, reference
+    targets = end_to_end, stages, localized, reference
 }
 criterion_main!(benches);

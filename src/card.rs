@@ -9,6 +9,7 @@
 //! 2. [`view`]: the stats as templates see them, with everything derived in Rust
 //!    ([`view::personality`], [`view::chart`] geometry, [`view::locale`] numbers).
 //! 3. [`template`]: the compiled templates; handlebars fills a format's layer → [`template::Svg`].
+//!    Every word comes from the locale's message [`catalog`] (Project Fluent).
 //!    User text is laid out by [`text`] with the bundled [`fonts`]; artist images come
 //!    checked and pre-sized from [`photo`].
 //! 4. [`render`]: the stages in order; usvg parses, resvg paints over the cached background.
@@ -21,6 +22,7 @@
 //! nothing of files of many users, queues, HTTP or storage: those are [`crate::farm`] and
 //! [`crate::server`], which use it.
 
+pub mod catalog;
 pub mod fingerprint;
 pub mod fonts;
 pub mod model;

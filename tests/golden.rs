@@ -61,21 +61,33 @@ const EDGES: &[(&str, &[&str])] = &[
     ("early-bird", &["listening-clock"]),
 ];
 
+/// The templates every launch locale is checked on, with the `locales` fixture (names in
+/// several scripts) rendered in that locale.
+const LOCALIZED: &[&str] = &["summary", "top-artists"];
+
 struct Case {
     fixture: String,
     template: String,
     format: String,
+    /// Renders the fixture in this locale instead of its own.
+    locale: Option<String>,
 }
 
 impl Case {
+    fn file(&self) -> String {
+        match &self.locale {
+            Some(locale) => format!("{}-{locale}", self.fixture),
+            None => self.fixture.clone(),
+        }
+    }
     fn golden(&self) -> PathBuf {
         repo()
             .join("golden")
             .join(format!("{}-{}", self.template, self.format))
-            .join(format!("{}.png", self.fixture))
+            .join(format!("{}.png", self.file()))
     }
     fn name(&self) -> String {
-        format!("{}-{}/{}", self.template, self.format, self.fixture)
+        format!("{}-{}/{}", self.template, self.format, self.file())
     }
 }
 
@@ -87,6 +99,7 @@ fn cases(renderer: &Renderer) -> Vec<Case> {
                 fixture: "typical".into(),
                 template: t.name.clone(),
                 format: f.clone(),
+                locale: None,
             });
         }
     }
@@ -96,6 +109,17 @@ fn cases(renderer: &Renderer) -> Vec<Case> {
                 fixture: fixture.to_string(),
                 template: t.to_string(),
                 format: "story".into(),
+                locale: None,
+            });
+        }
+    }
+    for t in LOCALIZED {
+        for locale in common::LOCALES {
+            cases.push(Case {
+                fixture: "locales".into(),
+                template: t.to_string(),
+                format: "story".into(),
+                locale: Some(locale.to_string()),
             });
         }
     }
@@ -201,7 +225,10 @@ fn goldens_match() {
     let mut blessed = 0;
     let cases = cases(renderer);
     for case in &cases {
-        let stats = fixture(&case.fixture);
+        let mut stats = fixture(&case.fixture);
+        if let Some(locale) = &case.locale {
+            stats.locale = Some(locale.clone());
+        }
         let png = render(renderer, &stats, &case.template, &case.format);
         let golden = case.golden();
         let expected = std::fs::read(&golden).ok().map(|b| decode(&b));
@@ -273,6 +300,7 @@ fn comparison_catches_a_changed_digit() {
         fixture: "typical".into(),
         template: "minutes".into(),
         format: "story".into(),
+        locale: None,
     }
     .golden();
     let expected = decode(&std::fs::read(&golden).expect("typical minutes golden exists")).unwrap();

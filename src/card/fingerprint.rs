@@ -3,7 +3,8 @@
 //! Caches and validators (the server's ETag, the farm's "already rendered" check) need to
 //! know whether a card would come out the same, for a fraction of what a render costs. The
 //! fingerprint is SHA-256 over everything that decides the pixels: the crate version, the
-//! template's name and `version`, the format, the stats as canonical JSON, and the bytes of
+//! template's name and `version`, the message catalogs, the format, the stats as canonical
+//! JSON (their `locale` with them), and the bytes of
 //! every photo the card draws. Photos are hashed, never decoded; a file already seen costs a
 //! `stat` (see [`Photos`](crate::card::photo::Photos)). A photo that cannot be read hashes as
 //! its error, so when it is fixed the fingerprint changes and the card is drawn again.
@@ -62,6 +63,8 @@ impl Renderer {
         field(&mut hash, env!("CARGO_PKG_VERSION").as_bytes());
         field(&mut hash, t.name.as_bytes());
         hash.update(t.version.to_le_bytes());
+        // The words: a catalog edit redraws the cards it changes.
+        hash.update(self.templates().catalogs().digest());
         field(&mut hash, f.name.as_bytes());
         let stats = serde_json::to_vec(source.stats).map_err(|e| Error::InvalidStats {
             path: "(root)".into(),

@@ -45,7 +45,8 @@ pub struct Stats {
     /// The user is in the top this-many percent of their top artist's listeners (0.5 = top 0.5%).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub top_artist_percentile: Option<f64>,
-    /// Language for number formatting (`en`, `de`, `fr`, …). Default: `en`.
+    /// Language of the card's words and numbers, a language tag (`en`, `de`, `pt-BR`, `ar`, …);
+    /// a language without a catalog gets English words. Default: `en`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
 }
@@ -211,21 +212,22 @@ impl Stats {
             }
         }
         if let Some(locale) = &self.locale {
-            if locale.is_empty()
-                || locale.len() > 35
-                || !locale
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-            {
-                return invalid(
-                    "locale".into(),
-                    format!(
-                        "expected a language tag such as `en` or `pt-BR`, got {:?}",
-                        truncate(locale)
-                    ),
-                );
-            }
+            check_locale(locale).map_err(|message| Error::InvalidStats {
+                path: "locale".into(),
+                message,
+            })?;
         }
+        Ok(())
+    }
+
+    /// Renders these stats in `locale` instead of their own (`render --locale`, `?locale=`):
+    /// the tag is checked as the stats' own would be.
+    pub fn set_locale(&mut self, locale: &str) -> Result<()> {
+        check_locale(locale).map_err(|message| Error::InvalidStats {
+            path: "locale".into(),
+            message,
+        })?;
+        self.locale = Some(locale.to_string());
         Ok(())
     }
 
@@ -245,7 +247,7 @@ impl Stats {
         }
     }
 
-    /// The locale for numbers, `en` when none is given.
+    /// The locale for words and numbers, `en` when none is given.
     pub fn locale(&self) -> &str {
         self.locale.as_deref().unwrap_or("en")
     }
@@ -293,6 +295,23 @@ fn clean(s: &mut String) {
         .filter(|&c| allowed(c))
         .collect();
     *s = cleaned.trim().to_string();
+}
+
+/// A language tag's shape: 1 to 35 ASCII letters, digits, `-` and `_`. Anything of that
+/// shape renders (an unknown language falls back to English); anything else is refused.
+pub fn check_locale(tag: &str) -> std::result::Result<(), String> {
+    if tag.is_empty()
+        || tag.len() > 35
+        || !tag
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        return Err(format!(
+            "expected a language tag such as `en` or `pt-BR`, got {:?}",
+            truncate(tag)
+        ));
+    }
+    Ok(())
 }
 
 fn truncate(s: &str) -> String {

@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! Stats ─prepare photos─▶ View ─fill─▶ Svg ─parse─▶ usvg::Tree ─rasterize─▶ Pixmap ─encode─▶ Png
-//!                                                        (over the cached background)
+//!                                          (over the format's background, cached per locale)
 //! ```
 //!
 //! A [`Renderer`] is built once (fonts, compiled templates, photo cache) and shared by every
@@ -98,8 +98,15 @@ impl Renderer {
     /// Rasterizes every format's background now, so the first cards of a long-running process
     /// don't wait for it. The blurred glows make this the slowest part of start-up (seconds),
     /// so the backgrounds are shared out over one thread per core. Fails on the first broken
-    /// background.
+    /// background. Warms the reference locale (`en`); [`warm_locale`](Self::warm_locale)
+    /// warms another.
     pub fn warm(&self) -> Result<()> {
+        self.warm_locale(crate::card::catalog::REFERENCE)
+    }
+
+    /// [`warm`](Self::warm) for the backgrounds of `locale`.
+    pub fn warm_locale(&self, locale: &str) -> Result<()> {
+        let primary = self.templates.catalogs().primary(locale).to_string();
         let all: Vec<(&Template, &Format)> = self
             .templates
             .iter()
@@ -115,7 +122,7 @@ impl Renderer {
                         let Some((t, f)) = all.get(i) else {
                             return Ok(());
                         };
-                        guard(&t.name, || self.background(t, f))?;
+                        guard(&t.name, || self.background(t, f, &primary))?;
                     })
                 })
                 .collect();
@@ -143,7 +150,13 @@ impl Renderer {
             // The pixels live in this thread's buffer, reused card after card: a fresh 8 MB
             // allocation lands on pages the kernel must zero first.
             let png = PIXELS.with_borrow_mut(|pixels| {
-                let pixmap = self.rasterize_into(t, f, &tree, std::mem::take(pixels))?;
+                let pixmap = self.rasterize_into(
+                    t,
+                    f,
+                    source.stats.locale(),
+                    &tree,
+                    std::mem::take(pixels),
+                )?;
                 let png = png::encode(&pixmap);
                 *pixels = pixmap.take();
                 png
@@ -193,7 +206,8 @@ impl Renderer {
                 }
             })
             .collect();
-        let view = View::new(source.stats, &hrefs);
+        let direction = self.templates.catalogs().direction(source.stats.locale());
+        let view = View::new(source.stats, &hrefs).laid_out(direction, f.width, f.height);
         let svg = self.templates.fill(t, f, &view)?;
         Ok(Filled {
             svg,
@@ -227,14 +241,16 @@ impl Renderer {
         options
     }
 
-    /// Stage 3: draw the layer over (a copy of) the format's cached background.
+    /// Stage 3: draw the layer over (a copy of) the format's cached background in `locale`
+    /// (the stats' locale: the background is cached by its primary catalog).
     pub fn rasterize(
         &self,
         t: &Template,
         f: &Format,
+        locale: &str,
         layer: &usvg::Tree,
     ) -> Result<tiny_skia::Pixmap> {
-        self.rasterize_into(t, f, layer, Vec::new())
+        self.rasterize_into(t, f, locale, layer, Vec::new())
     }
 
     /// [`rasterize`](Self::rasterize) in `pixels`, a buffer that is reused when it is big
@@ -243,6 +259,7 @@ impl Renderer {
         &self,
         t: &Template,
         f: &Format,
+        locale: &str,
         layer: &usvg::Tree,
         mut pixels: Vec<u8>,
     ) -> Result<tiny_skia::Pixmap> {
@@ -255,7 +272,8 @@ impl Renderer {
         };
         // Same size as the last card: no allocation and no write.
         pixels.resize(f.width as usize * f.height as usize * 4, 0);
-        match self.background(t, f)? {
+        let primary = self.templates.catalogs().primary(locale);
+        match self.background(t, f, primary)? {
             Some(bg) => pixels.copy_from_slice(bg.data()),
             None => pixels.fill(0),
         }
@@ -264,14 +282,25 @@ impl Renderer {
         Ok(pixmap)
     }
 
-    /// The background of a format, rasterized on first use and kept.
-    fn background(&self, t: &Template, f: &Format) -> Result<Option<Arc<tiny_skia::Pixmap>>> {
+    /// The background of a format in a locale (a primary catalog tag), filled and rasterized
+    /// on first use and kept: the one background cache, keyed by format and locale.
+    fn background(
+        &self,
+        t: &Template,
+        f: &Format,
+        locale: &str,
+    ) -> Result<Option<Arc<tiny_skia::Pixmap>>> {
         let Some(bg) = &f.background else {
             return Ok(None);
         };
-        let pixmap = bg.pixmap.get_or_init(|| {
+        let cell = bg.cell(locale);
+        let pixmap = cell.get_or_init(|| {
+            let svg = self
+                .templates
+                .fill_background(t, f, bg, locale)
+                .map_err(|e| e.to_string())?;
             let options = self.options(Box::new(|_, _| None));
-            let tree = usvg::Tree::from_str(&bg.svg, &options)
+            let tree = usvg::Tree::from_str(&svg, &options)
                 .map_err(|e| format!("{}: {e}", bg.file.display()))?;
             let mut pixmap = tiny_skia::Pixmap::new(f.width, f.height)
                 .ok_or_else(|| "empty card size".to_string())?;
@@ -305,7 +334,9 @@ impl Renderer {
             h = f.height
         );
         if let Some(bg) = &f.background {
-            out.push_str(strip_prolog(&bg.svg));
+            let primary = self.templates.catalogs().primary(source.stats.locale());
+            let svg = self.templates.fill_background(t, f, bg, primary)?;
+            out.push_str(strip_prolog(&svg));
         }
         out.push_str(strip_prolog(filled.svg.as_str()));
         out.push_str("</svg>\n");

@@ -3,23 +3,27 @@
 //! A template is a folder with a `template.toml` manifest and, per format, two SVG files:
 //!
 //! - a **background** (`story-bg.svg`): static art, the same for every user (gradients, glows,
-//!   shapes, labels). It is rasterized once per format and reused for every card, which is
-//!   where the speed comes from: blur filters cost hundreds of milliseconds, once.
+//!   shapes, headings). It is filled once per locale (its headings come from the catalogs and
+//!   a right-to-left card mirrors it), rasterized once per format and locale and reused for
+//!   every card, which is where the speed comes from: blur filters cost hundreds of
+//!   milliseconds, once.
 //! - a **layer** (`story.svg.hbs`): a handlebars template filled per user, drawn over the
 //!   background: text, photos, charts.
 //!
 //! Templates are strict: a missing field is an error, not a blank. Values are escaped for XML;
-//! the `helpers` that return SVG (`text`, `avatar`) build it from escaped parts.
+//! the `helpers` that return SVG (`text`, `label`, `avatar`) build it from escaped parts. The
+//! words come from the message [`Catalogs`] in `_locales/`.
 
 mod helpers;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use handlebars::Handlebars;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
+use crate::card::catalog::Catalogs;
 use crate::card::fonts::Fonts;
 use crate::error::{Error, Result};
 
@@ -86,12 +90,45 @@ pub struct Format {
     pub(crate) background: Option<Background>,
 }
 
-/// The static part of a format, parsed and rasterized on first use.
+/// The static part of a format: filled, parsed and rasterized on first use, once per locale.
 #[derive(Debug)]
 pub(crate) struct Background {
     pub file: PathBuf,
-    pub svg: String,
-    pub pixmap: OnceLock<std::result::Result<Arc<tiny_skia::Pixmap>, String>>,
+    /// Handlebars name of the background: `template/format/background`.
+    pub name: String,
+    /// The rasterized background of each locale (by primary catalog tag) that was drawn.
+    /// The map's lock is held only to find or add an entry; drawing happens in the entry's
+    /// `OnceLock`, so two locales draw at once and a locale is drawn once.
+    pub pixmaps: Mutex<HashMap<String, Arc<BackgroundCell>>>,
+}
+
+/// One locale's rasterized background, or why it failed.
+pub(crate) type BackgroundCell = OnceLock<std::result::Result<Arc<tiny_skia::Pixmap>, String>>;
+
+impl Background {
+    /// The cache entry of `locale` (a primary catalog tag, so the map stays as small as the
+    /// catalog list).
+    pub fn cell(&self, locale: &str) -> Arc<BackgroundCell> {
+        let mut map = self.pixmaps.lock().unwrap_or_else(|e| e.into_inner());
+        map.entry(locale.to_string()).or_default().clone()
+    }
+}
+
+/// What a background is filled with: no user data, only the locale.
+#[derive(Debug, Clone, Serialize)]
+pub struct BackgroundView<'a> {
+    /// The primary catalog's tag.
+    pub locale: &'a str,
+    /// `ltr` or `rtl`.
+    pub dir: &'static str,
+    pub canvas: Canvas,
+}
+
+/// The card's size in pixels, for helpers that mirror positions.
+#[derive(Debug, Clone, Copy, Serialize, Default)]
+pub struct Canvas {
+    pub width: u32,
+    pub height: u32,
 }
 
 /// Every template in a folder, compiled.
@@ -99,17 +136,25 @@ pub struct Templates {
     root: PathBuf,
     registry: Handlebars<'static>,
     templates: BTreeMap<String, Template>,
+    catalogs: Arc<Catalogs>,
 }
 
 impl Templates {
-    /// Loads and compiles every template under `root` (folders with a `template.toml`) and the
-    /// shared partials in `root/_partials/*.hbs`.
+    /// Loads and compiles every template under `root` (folders with a `template.toml`), the
+    /// shared partials in `root/_partials/*.hbs` and the message catalogs in
+    /// `root/_locales/<tag>/*.ftl` (without that folder every message is an error).
     pub fn load(root: &Path, fonts: Arc<Fonts>) -> Result<Templates> {
+        let locales = root.join("_locales");
+        let catalogs = Arc::new(if locales.is_dir() {
+            Catalogs::load(&locales)?
+        } else {
+            Catalogs::empty()
+        });
         let mut registry = Handlebars::new();
         registry.set_strict_mode(true);
         registry.set_prevent_indent(true);
         registry.register_escape_fn(escape_xml);
-        helpers::register(&mut registry, fonts);
+        helpers::register(&mut registry, fonts, catalogs.clone());
 
         let broken = |file: &Path, message: String| Error::BrokenTemplate {
             file: file.display().to_string(),
@@ -162,10 +207,14 @@ impl Templates {
                 let background = match &f.background {
                     Some(file) => {
                         let file = dir.join(file);
+                        let name = format!("{layer}/background");
+                        registry
+                            .register_template_string(&name, read(&file)?)
+                            .map_err(|e| broken(&file, template_error(&e)))?;
                         Some(Background {
-                            svg: read(&file)?,
                             file,
-                            pixmap: OnceLock::new(),
+                            name,
+                            pixmaps: Mutex::default(),
                         })
                     }
                     None => None,
@@ -204,7 +253,13 @@ impl Templates {
             root: root.to_path_buf(),
             registry,
             templates,
+            catalogs,
         })
+    }
+
+    /// The message catalogs the templates print their words from.
+    pub fn catalogs(&self) -> &Arc<Catalogs> {
+        &self.catalogs
     }
 
     /// The folder the templates came from.
@@ -252,6 +307,32 @@ impl Templates {
             .map_err(|e| Error::Fill {
                 template: template.name.clone(),
                 message: render_error(&e, &format.layer_file),
+            })
+    }
+}
+
+impl Templates {
+    /// Fills a format's background for a locale (a primary catalog tag).
+    pub(crate) fn fill_background(
+        &self,
+        template: &Template,
+        format: &Format,
+        background: &Background,
+        locale: &str,
+    ) -> Result<String> {
+        let view = BackgroundView {
+            locale,
+            dir: self.catalogs.direction(locale).as_str(),
+            canvas: Canvas {
+                width: format.width,
+                height: format.height,
+            },
+        };
+        self.registry
+            .render(&background.name, &view)
+            .map_err(|e| Error::Fill {
+                template: template.name.clone(),
+                message: render_error(&e, &background.file),
             })
     }
 }

@@ -11,15 +11,19 @@
 //!    then ellipsis.
 //! 4. `draw`: write the glyph outlines as `<path>` and emoji bitmaps as `<image>`.
 //!
+//! Static headings in backgrounds stay `<text>` for usvg; [`fit_label`] only sizes them.
+//!
 //! Because shaping is done at size 1 and scales linearly, one shaping pass measures a line at
 //! every size.
 
 mod draw;
 mod fit;
 mod itemize;
+mod label;
 mod shape;
 
 pub use fit::{fit, Align, Block, Frame, Style, VAlign};
+pub use label::{fit_label, FittedLabel, LabelStyle};
 pub use shape::Line;
 
 use crate::card::fonts::Fonts;

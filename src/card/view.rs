@@ -9,7 +9,9 @@ pub mod personality;
 use serde::Serialize;
 use unicode_segmentation::UnicodeSegmentation;
 
+use crate::card::catalog::Direction;
 use crate::card::model::Stats;
+use crate::card::template::Canvas;
 use personality::Personality;
 
 /// The data a template is filled with.
@@ -19,6 +21,11 @@ pub struct View {
     pub display_name: String,
     pub year: i32,
     pub locale: String,
+    /// `ltr`, or `rtl` when the card's words are in a right-to-left language: the `text`,
+    /// `avatar` and `x` helpers then mirror positions.
+    pub dir: &'static str,
+    /// The card's size in pixels.
+    pub canvas: Canvas,
     pub minutes_listened: u64,
     pub hours_listened: u64,
     pub days_listened: f64,
@@ -134,6 +141,8 @@ impl View {
             display_name: stats.display_name.clone(),
             year: stats.year,
             locale: stats.locale().to_string(),
+            dir: Direction::Ltr.as_str(),
+            canvas: Canvas::default(),
             minutes_listened: minutes,
             hours_listened: minutes / 60,
             days_listened: minutes as f64 / 1440.0,
@@ -151,6 +160,15 @@ impl View {
             top_artist_percentile: stats.top_artist_percentile,
             personality: personality::of_clock(stats.listening_clock.as_deref()),
         }
+    }
+}
+
+impl View {
+    /// The view for a card of `width`×`height` reading in `direction`.
+    pub fn laid_out(mut self, direction: Direction, width: u32, height: u32) -> View {
+        self.dir = direction.as_str();
+        self.canvas = Canvas { width, height };
+        self
     }
 }
 

@@ -23,6 +23,9 @@ pub struct Args {
     out: String,
     #[command(flatten)]
     cards: super::Selection,
+    /// Render every user in this locale instead of their own (`de`, `pt-BR`, `ar`…).
+    #[arg(long, value_name = "TAG")]
+    locale: Option<String>,
     /// Users rendered at once. Default: the number of cores.
     #[arg(long)]
     concurrency: Option<usize>,
@@ -34,6 +37,10 @@ pub struct Args {
 }
 
 pub fn run(args: Args, templates: &Path, fonts: &Path) -> anyhow::Result<ExitCode> {
+    if let Some(locale) = &args.locale {
+        cardfarm::card::model::check_locale(locale)
+            .map_err(|e| anyhow::anyhow!("--locale: {e}"))?;
+    }
     let dataset = Dataset::open(&super::data_or_sample(args.data.clone()))?;
     let renderer = super::load_warm(templates, fonts)?;
     let concurrency = args
@@ -50,6 +57,7 @@ pub fn run(args: Args, templates: &Path, fonts: &Path) -> anyhow::Result<ExitCod
     let plan = Plan {
         cards: args.cards.selection(),
         concurrency,
+        locale: args.locale.clone(),
     };
     // An unknown template or format, or a plan that selects no card, fails here, before any work.
     let cards = batch::cards_per_user(&engine, &plan)? as u64;

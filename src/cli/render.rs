@@ -35,6 +35,10 @@ pub struct Args {
     /// Where to write the PNG (a folder with --all). Default: `<user>-<template>-<format>.png`.
     #[arg(long, short)]
     out: Option<PathBuf>,
+    /// Render in this locale instead of the stats' own (`de`, `pt-BR`, `ar`…; see
+    /// `cardfarm templates`).
+    #[arg(long, value_name = "TAG")]
+    locale: Option<String>,
     /// Also write the filled, self-contained SVG here.
     #[arg(long, value_name = "FILE.svg")]
     emit_svg: Option<PathBuf>,
@@ -105,6 +109,14 @@ fn render_once(args: &Args, renderer: &Renderer, data: &Path) -> anyhow::Result<
 }
 
 fn load_stats(args: &Args, data: &Path) -> anyhow::Result<(Stats, PathBuf)> {
+    let (mut stats, root) = read_stats(args, data)?;
+    if let Some(locale) = &args.locale {
+        stats.set_locale(locale).context("--locale")?;
+    }
+    Ok((stats, root))
+}
+
+fn read_stats(args: &Args, data: &Path) -> anyhow::Result<(Stats, PathBuf)> {
     if let Some(file) = &args.stats {
         let json =
             std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;

@@ -1,4 +1,4 @@
-//! `cardfarm templates`: what can be rendered.
+//! `cardfarm templates`: what can be rendered, and in which locales.
 
 use std::process::ExitCode;
 
@@ -16,6 +16,20 @@ pub fn run(renderer: &Renderer) -> anyhow::Result<ExitCode> {
             t.name,
             formats.join(", "),
             t.description
+        );
+    }
+    let catalogs = renderer.templates().catalogs();
+    println!(
+        "\nlocales: {}",
+        catalogs.tags().collect::<Vec<_>>().join(", ")
+    );
+    let missing = catalogs.missing();
+    if !missing.is_empty() {
+        println!(
+            "{} messages fall back (first: {} `{}`)",
+            missing.len(),
+            missing[0].0,
+            missing[0].1
         );
     }
     Ok(ExitCode::SUCCESS)

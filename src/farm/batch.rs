@@ -32,6 +32,10 @@ pub struct Plan {
     pub cards: CardSelection,
     /// Users rendered at once. Default: the number of cores.
     pub concurrency: usize,
+    /// Every user in this locale instead of their own (a tag [`check_locale`] accepts).
+    ///
+    /// [`check_locale`]: crate::card::model::check_locale
+    pub locale: Option<String>,
 }
 
 /// One card that could not be made.
@@ -218,6 +222,13 @@ pub async fn run_observed(
                     }
                 }
             }
+        };
+        let stats = match (stats, &plan.locale) {
+            (Ok(mut stats), Some(locale)) => match stats.set_locale(locale) {
+                Ok(()) => Ok(stats),
+                Err(e) => Err((stats.user_id.clone(), e)),
+            },
+            (stats, _) => stats,
         };
         let job = match stats {
             Ok(stats) => Job::new(&stats, plan.cards.clone()),

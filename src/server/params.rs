@@ -15,6 +15,9 @@ use super::{sign, Config};
 pub(super) struct Params {
     pub format: Option<String>,
     pub exp: Option<u64>,
+    /// Render in this locale instead of the stats' own: part of the stats the fingerprint
+    /// (ETag, cache key) covers, and of the query a signature covers.
+    pub locale: Option<String>,
 }
 
 impl Params {
@@ -24,7 +27,7 @@ impl Params {
         let mut params = Params::default();
         let mut seen = Vec::new();
         for (key, value) in pairs {
-            if !["format", "exp", "sig"].contains(&key.as_str()) {
+            if !["format", "exp", "sig", "locale"].contains(&key.as_str()) {
                 continue;
             }
             if seen.contains(&key) {
@@ -34,6 +37,11 @@ impl Params {
             }
             match key.as_str() {
                 "format" => params.format = Some(value),
+                "locale" => {
+                    crate::card::model::check_locale(&value)
+                        .map_err(|e| ApiError::bad_request(format!("`locale`: {e}")))?;
+                    params.locale = Some(value);
+                }
                 "exp" => {
                     params.exp =
                         Some(value.parse().map_err(|_| {

@@ -30,6 +30,9 @@ pub struct TemplateInfo {
     description: String,
     version: u32,
     formats: Vec<FormatInfo>,
+    /// The locales its words come in (`?locale=`); any other tag falls back to the nearest,
+    /// then English.
+    locales: Vec<String>,
 }
 
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
@@ -39,9 +42,16 @@ pub struct FormatInfo {
     height: u32,
 }
 
-/// Lists templates with their formats and sizes.
+/// Lists templates with their formats, sizes and locales.
 #[utoipa::path(get, path = "/v1/templates", responses((status = 200, body = [TemplateInfo])))]
 pub(super) async fn templates(State(state): State<Arc<AppState>>) -> Json<Vec<TemplateInfo>> {
+    let locales: Vec<String> = state
+        .renderer
+        .templates()
+        .catalogs()
+        .tags()
+        .map(String::from)
+        .collect();
     Json(
         state
             .renderer
@@ -60,6 +70,7 @@ pub(super) async fn templates(State(state): State<Arc<AppState>>) -> Json<Vec<Te
                         height: f.height,
                     })
                     .collect(),
+                locales: locales.clone(),
             })
             .collect(),
     )
@@ -70,6 +81,8 @@ pub(super) async fn templates(State(state): State<Arc<AppState>>) -> Json<Vec<Te
 struct FormatQuery {
     /// `story` (default), `square` or `landscape`, as the template offers.
     format: Option<String>,
+    /// Render in this locale instead of the stats' own (`de`, `pt-BR`, `ar`…).
+    locale: Option<String>,
 }
 
 /// Renders the stats in the body.
@@ -110,7 +123,10 @@ pub(super) async fn render_posted(
     }
     let text =
         std::str::from_utf8(&body).map_err(|_| ApiError::bad_request("body is not UTF-8"))?;
-    let stats = Stats::from_json(text, "request body")?;
+    let mut stats = Stats::from_json(text, "request body")?;
+    if let Some(locale) = &query.locale {
+        stats.set_locale(locale)?;
+    }
     card(
         &state,
         stats,
@@ -130,6 +146,8 @@ pub(super) async fn render_posted(
 struct CardQuery {
     /// `story` (default), `square` or `landscape`.
     format: Option<String>,
+    /// Render in this locale instead of the user's own (part of the signed query).
+    locale: Option<String>,
     /// Expiry, unix seconds (part of the signed query).
     exp: Option<u64>,
     /// Hex HMAC-SHA256 of the path and query without `sig` (when the server has a signing key).
@@ -186,24 +204,35 @@ pub(super) async fn render_stored(
         .to_string();
     let format = query.format.unwrap_or_else(|| "story".into());
     state.renderer.templates().get(&template, &format)?;
-    let (stats, root) = state
+    let (mut stats, root) = state
         .store
         .get(&user_id)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("unknown user `{user_id}`")))?;
+    // The farm stores each user's card in their own locale: another locale is rendered, and
+    // not written over it.
+    let own_locale = query.locale.as_deref().is_none_or(|l| l == stats.locale());
+    if let Some(locale) = &query.locale {
+        stats.set_locale(locale)?;
+    }
     // A CDN may keep the card for a day, but never past the link's expiry.
     let mut max_age = 86_400;
     if let Some(exp) = query.exp {
         max_age = max_age.min(exp.saturating_sub(now));
     }
     let cache_control = format!("public, max-age={}, s-maxage={max_age}", max_age.min(3600));
-    let key = state.config.cards.as_ref().map(|sink| {
-        let spec = CardSpec {
-            template: template.clone(),
-            format: format.clone(),
-        };
-        job::key(sink.prefix(), &user_id, &spec)
-    });
+    let key = state
+        .config
+        .cards
+        .as_ref()
+        .filter(|_| own_locale)
+        .map(|sink| {
+            let spec = CardSpec {
+                template: template.clone(),
+                format: format.clone(),
+            };
+            job::key(sink.prefix(), &user_id, &spec)
+        });
     card(
         &state,
         stats,

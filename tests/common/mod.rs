@@ -40,6 +40,12 @@ pub const TEMPLATES: &[&str] = &[
     "summary",
 ];
 
+/// The locales cards launch in: each has a catalog under `templates/_locales/`.
+pub const LOCALES: &[&str] = &[
+    "en", "es", "pt-BR", "fr", "de", "it", "nl", "sv", "pl", "tr", "ru", "ar", "he", "hi", "th",
+    "ja", "ko", "zh-Hans", "id",
+];
+
 /// The repository root: templates, fonts, data, fixtures and goldens are found from here.
 pub fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))

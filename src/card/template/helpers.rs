@@ -6,8 +6,11 @@
 //! | `text` | `{{text display_name x=90 y=900 w=900 size=120 min=56 weight=900 lines=2 fill="#fff" align="center"}}` | the string, fitted to the frame, as SVG outlines |
 //! | `avatar` | `{{avatar top_artist cx=540 cy=760 r=280}}` | the artist's photo in a circle, or initials on a colour |
 //! | `number` | `{{number minutes_listened}}`, `{{number x decimals=1}}`, `{{number x sig=2}}` | `48,213` in the user's locale; `sig` keeps significant digits (0.001) |
+//! | `t` | `{{t "minutes-count" minutes=top_artist.minutes}}` | a message from the locale's catalog |
+//! | `label` | `{{label (t "heading-top-artists") x=540 y=318 w=940 size=32 anchor="middle"}}` | a static heading as `<text>`, fitted, for backgrounds |
+//! | `x` | `cx="{{x 706}}"`, `x="{{x 300 480}}"` | an x position, mirrored on right-to-left cards |
 //! | `plural` | `{{plural minutes_listened "minute" "minutes"}}` | the word for that count |
-//! | `percent` | `{{percent share}}` | `34%` |
+//! | `percent` | `{{percent share}}` | `34%`, as the locale writes it |
 //! | `concat` | `(concat (number plays) " plays")` | the parts joined |
 //! | `upper` | `(upper name)` | upper case |
 //! | `ring` | `<path d="{{ring 540 960 300 380 start end}}"/>` | a ring slice between two turns |
@@ -27,17 +30,25 @@ use handlebars::{
 use serde_json::{json, Value};
 
 use super::escape_xml;
+use crate::card::catalog::{Arg, Catalogs};
 use crate::card::fonts::Fonts;
 use crate::card::text::{self, Align, Frame, Style, VAlign};
 use crate::card::view::chart;
 use crate::card::view::locale;
 
-pub(super) fn register(registry: &mut Handlebars<'static>, fonts: Arc<Fonts>) {
+pub(super) fn register(
+    registry: &mut Handlebars<'static>,
+    fonts: Arc<Fonts>,
+    catalogs: Arc<Catalogs>,
+) {
     registry.register_helper("text", Box::new(TextHelper(fonts.clone())));
+    registry.register_helper("label", Box::new(LabelHelper(fonts.clone())));
     registry.register_helper("avatar", Box::new(AvatarHelper(fonts)));
     for (name, f) in VALUE_HELPERS {
         registry.register_helper(name, Box::new(ValueHelper(*f)));
     }
+    registry.register_helper("t", Box::new(CatalogHelper(catalogs.clone(), message)));
+    registry.register_helper("percent", Box::new(CatalogHelper(catalogs, percent)));
 }
 
 type ValueFn = fn(&Helper, &Context) -> Result<Value, RenderError>;
@@ -46,7 +57,7 @@ type ValueFn = fn(&Helper, &Context) -> Result<Value, RenderError>;
 const VALUE_HELPERS: &[(&str, ValueFn)] = &[
     ("number", number),
     ("plural", plural),
-    ("percent", percent),
+    ("x", mirror_x),
     ("concat", concat),
     ("upper", upper),
     ("ring", ring),
@@ -68,6 +79,23 @@ impl HelperDef for ValueHelper {
         _: &mut RenderContext<'reg, 'rc>,
     ) -> Result<ScopedJson<'rc>, RenderError> {
         (self.0)(h, ctx).map(ScopedJson::Derived)
+    }
+}
+
+type CatalogFn = fn(&Catalogs, &Helper, &Context) -> Result<Value, RenderError>;
+
+/// Helpers that read the catalogs: usable like the value helpers.
+struct CatalogHelper(Arc<Catalogs>, CatalogFn);
+
+impl HelperDef for CatalogHelper {
+    fn call_inner<'reg: 'rc, 'rc>(
+        &self,
+        h: &Helper<'rc>,
+        _: &'reg Handlebars<'reg>,
+        ctx: &'rc Context,
+        _: &mut RenderContext<'reg, 'rc>,
+    ) -> Result<ScopedJson<'rc>, RenderError> {
+        (self.1)(&self.0, h, ctx).map(ScopedJson::Derived)
     }
 }
 
@@ -148,14 +176,78 @@ fn plural(h: &Helper, _: &Context) -> Result<Value, RenderError> {
     Ok(locale::plural(n, &one, &other).into())
 }
 
-fn percent(h: &Helper, ctx: &Context) -> Result<Value, RenderError> {
+fn percent(catalogs: &Catalogs, h: &Helper, ctx: &Context) -> Result<Value, RenderError> {
     let share = num(h, 0)?;
     let decimals = hash_num(h, "decimals")?.unwrap_or(0.0).clamp(0.0, 3.0) as usize;
-    Ok(format!(
-        "{}%",
-        locale::decimal(share * 100.0, decimals, &locale_of(ctx))
-    )
-    .into())
+    catalogs
+        .format(
+            &locale_of(ctx),
+            "percent",
+            &[("value", Arg::Decimals(share * 100.0, decimals))],
+        )
+        .map(Value::from)
+        .map_err(|e| fail("percent", e))
+}
+
+/// `{{t "id" name=value …}}`: message `id` in the card's locale. Numbers stay numbers (for
+/// plural forms and grouping); anything else is text.
+fn message(catalogs: &Catalogs, h: &Helper, ctx: &Context) -> Result<Value, RenderError> {
+    let id = param(h, 0)?.render();
+    let mut args: Vec<(&str, Arg)> = Vec::new();
+    for (name, value) in h.hash() {
+        if value.is_value_missing() {
+            let path = value.relative_path().cloned().unwrap_or_default();
+            return Err(fail("t", format!("{id}: `{name}` (`{path}`) is missing")));
+        }
+        let arg = match value.value() {
+            Value::Number(n) => Arg::Number(n.as_f64().unwrap_or(0.0)),
+            Value::String(s) => Arg::Text(s.clone()),
+            Value::Null => return Err(fail("t", format!("{id}: `{name}` is null"))),
+            other => Arg::Text(other.render()),
+        };
+        args.push((name, arg));
+    }
+    catalogs
+        .format(&locale_of(ctx), &id, &args)
+        .map(Value::from)
+        .map_err(|e| fail("t", e))
+}
+
+/// Whether the card being filled reads right to left.
+fn is_rtl(ctx: &Context) -> bool {
+    ctx.data().get("dir").and_then(Value::as_str) == Some("rtl")
+}
+
+/// The card's width, for mirroring.
+fn canvas_width(ctx: &Context) -> f64 {
+    ctx.data()
+        .pointer("/canvas/width")
+        .and_then(Value::as_f64)
+        .unwrap_or(0.0)
+}
+
+/// A number for SVG: whole numbers without a fraction, others to 0.01.
+fn coordinate(v: f64) -> Value {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        json!(v as i64)
+    } else {
+        json!((v * 100.0).round() / 100.0)
+    }
+}
+
+/// `{{x X [W]}}`: X on a left-to-right card; on a right-to-left card the mirrored position,
+/// the card's width − X − W (W, the width of a box starting at X, defaults to 0).
+fn mirror_x(h: &Helper, ctx: &Context) -> Result<Value, RenderError> {
+    let x = param(h, 0)?;
+    if !is_rtl(ctx) {
+        return Ok(x.clone());
+    }
+    let w = if h.params().len() > 1 {
+        num(h, 1)?
+    } else {
+        0.0
+    };
+    Ok(coordinate(canvas_width(ctx) - num(h, 0)? - w))
 }
 
 fn concat(h: &Helper, _: &Context) -> Result<Value, RenderError> {
@@ -275,7 +367,17 @@ fn style_and_frame(h: &Helper) -> Result<(Style, Frame), RenderError> {
     Ok((style, frame))
 }
 
-/// `{{text value x= y= w= size= …}}`: fitted text as SVG outlines.
+/// Whether a helper's frame follows the card's direction: yes, unless `mirror=false` (a
+/// clock face or a chart that reads the same in every language).
+fn mirrors(h: &Helper, ctx: &Context) -> bool {
+    let opted_out = h
+        .hash_get("mirror")
+        .is_some_and(|v| v.value().as_bool() == Some(false));
+    is_rtl(ctx) && !opted_out
+}
+
+/// `{{text value x= y= w= size= …}}`: fitted text as SVG outlines. On a right-to-left card the
+/// frame is mirrored and `left`/`right` alignment swap, so a template says its layout once.
 struct TextHelper(Arc<Fonts>);
 
 impl HelperDef for TextHelper {
@@ -283,7 +385,7 @@ impl HelperDef for TextHelper {
         &self,
         h: &Helper<'rc>,
         _: &'reg Handlebars<'reg>,
-        _: &'rc Context,
+        ctx: &'rc Context,
         _: &mut RenderContext<'reg, 'rc>,
         out: &mut dyn Output,
     ) -> HelperResult {
@@ -293,7 +395,15 @@ impl HelperDef for TextHelper {
         {
             value = value.to_uppercase();
         }
-        let (style, frame) = style_and_frame(h)?;
+        let (mut style, mut frame) = style_and_frame(h)?;
+        if mirrors(h, ctx) {
+            frame.x = canvas_width(ctx) as f32 - frame.x - frame.width;
+            style.align = match style.align {
+                Align::Left => Align::Right,
+                Align::Right => Align::Left,
+                Align::Center => Align::Center,
+            };
+        }
         let fill = escape_xml(&hash_str(h, "fill").unwrap_or_else(|| "#fff".into()));
         let block = text::fit(&self.0, &value, &style, frame);
         let mut svg = String::new();
@@ -311,8 +421,94 @@ impl HelperDef for TextHelper {
     }
 }
 
+/// `{{label TEXT x= y= w= size= [min=] [weight=] [spacing=] [anchor=] [fill=] [opacity=]}}`:
+/// a static heading as an SVG `<text>` for a background (rasterized once per locale), with
+/// `y` its baseline and `anchor` start|middle|end. It keeps its design size when it fits the
+/// width `w`; else it shrinks (letter spacing with it) down to `min` (default 0.7 × size);
+/// else it is cut with "…" at `min`. The font family is the face our own layout picks for
+/// the text, so a heading in Arabic or Japanese draws with the right face. Mirrored on a
+/// right-to-left card unless `mirror=false`.
+struct LabelHelper(Arc<Fonts>);
+
+impl HelperDef for LabelHelper {
+    fn call<'reg: 'rc, 'rc>(
+        &self,
+        h: &Helper<'rc>,
+        _: &'reg Handlebars<'reg>,
+        ctx: &'rc Context,
+        _: &mut RenderContext<'reg, 'rc>,
+        out: &mut dyn Output,
+    ) -> HelperResult {
+        let mut value = param(h, 0)?.render();
+        let need = |key: &str| -> Result<f64, RenderError> {
+            hash_num(h, key)?.ok_or_else(|| fail("label", format!("`{key}=` is required")))
+        };
+        let (mut x, y, w, size) = (need("x")?, need("y")?, need("w")?, need("size")?);
+        let min = hash_num(h, "min")?.unwrap_or(size * 0.7).min(size);
+        let weight = hash_num(h, "weight")?.map_or(400, |v| v.clamp(100.0, 900.0) as u16);
+        let spacing = hash_num(h, "spacing")?.unwrap_or(0.0);
+        let mut anchor = hash_str(h, "anchor").unwrap_or_else(|| "start".into());
+        if !["start", "middle", "end"].contains(&anchor.as_str()) {
+            return Err(fail(
+                "label",
+                format!("anchor={anchor:?}: use start, middle or end"),
+            ));
+        }
+        if mirrors(h, ctx) {
+            x = canvas_width(ctx) - x;
+            anchor = match anchor.as_str() {
+                "start" => "end".into(),
+                "end" => "start".into(),
+                other => other.into(),
+            };
+        }
+        // Only the marks of direction differ between what we measure and what usvg draws.
+        value = value.replace(
+            [
+                '\u{200E}', '\u{200F}', '\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}',
+            ],
+            "",
+        );
+        let fitted = text::fit_label(
+            &self.0,
+            &value,
+            text::LabelStyle {
+                weight,
+                size: size as f32,
+                min_size: min as f32,
+                spacing: spacing as f32,
+            },
+            w as f32,
+        );
+        let family = fitted
+            .families
+            .iter()
+            .map(|f| escape_xml(f))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut svg = String::new();
+        let _ = write!(
+            svg,
+            r#"<text x="{x}" y="{y}" text-anchor="{anchor}" font-family="{family}" font-weight="{weight}" font-size="{}""#,
+            fitted.size
+        );
+        if fitted.spacing != 0.0 {
+            let _ = write!(svg, r#" letter-spacing="{}""#, fitted.spacing);
+        }
+        let fill = escape_xml(&hash_str(h, "fill").unwrap_or_else(|| "#fff".into()));
+        let _ = write!(svg, r#" fill="{fill}""#);
+        if let Some(o) = hash_num(h, "opacity")? {
+            let _ = write!(svg, r#" fill-opacity="{o}""#);
+        }
+        let _ = write!(svg, ">{}</text>", escape_xml(&fitted.text));
+        out.write(&svg)?;
+        Ok(())
+    }
+}
+
 /// `{{avatar artist cx= cy= r=}}`: the artist's prepared photo clipped to a circle, or, when
 /// there is none, a designed placeholder: the initials on a gradient in the name's hue.
+/// Mirrored like `text` on a right-to-left card.
 struct AvatarHelper(Arc<Fonts>);
 
 impl HelperDef for AvatarHelper {
@@ -320,7 +516,7 @@ impl HelperDef for AvatarHelper {
         &self,
         h: &Helper<'rc>,
         _: &'reg Handlebars<'reg>,
-        _: &'rc Context,
+        ctx: &'rc Context,
         _: &mut RenderContext<'reg, 'rc>,
         out: &mut dyn Output,
     ) -> HelperResult {
@@ -328,7 +524,10 @@ impl HelperDef for AvatarHelper {
         let need = |key: &str| -> Result<f64, RenderError> {
             hash_num(h, key)?.ok_or_else(|| fail("avatar", format!("`{key}=` is required")))
         };
-        let (cx, cy, r) = (need("cx")?, need("cy")?, need("r")?);
+        let (mut cx, cy, r) = (need("cx")?, need("cy")?, need("r")?);
+        if mirrors(h, ctx) {
+            cx = canvas_width(ctx) - cx;
+        }
         let rank = artist.get("rank").and_then(Value::as_u64).unwrap_or(0);
         let id = format!("avatar-{rank}-{}-{}", cx as i64, cy as i64);
         let mut svg = String::new();

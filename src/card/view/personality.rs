@@ -11,8 +11,12 @@ pub struct Personality {
     pub tagline: &'static str,
     /// Busiest hour, 0 to 23; `None` without listening.
     pub peak_hour: Option<usize>,
-    /// The busiest hour as a listener reads it: `11 pm`.
+    /// The busiest hour in English: `11 pm` (cards print the `clock-hour` message instead).
     pub peak_label: Option<String>,
+    /// The busiest hour on a 12-hour clock, 1 to 12, and its half of the day, `am` or `pm`:
+    /// the variables of the `clock-hour` message.
+    pub peak_hour12: Option<usize>,
+    pub peak_period: Option<&'static str>,
     /// The middle of the busiest hour on a 24-hour dial, in turns (0–1), for a marker.
     pub peak_turn: Option<f64>,
 }
@@ -30,6 +34,8 @@ pub fn of_clock(clock: Option<&[f64]>) -> Personality {
         tagline: "Your music kept its hours to itself",
         peak_hour: None,
         peak_label: None,
+        peak_hour12: None,
+        peak_period: None,
         peak_turn: None,
     };
     let Some(clock) = clock.filter(|c| c.len() == 24) else {
@@ -82,17 +88,23 @@ pub fn of_clock(clock: Option<&[f64]>) -> Personality {
         tagline,
         peak_hour: Some(peak),
         peak_label: Some(hour_label(peak)),
+        peak_hour12: Some(hour12(peak)),
+        peak_period: Some(if peak < 12 { "am" } else { "pm" }),
         peak_turn: Some((peak as f64 + 0.5) / 24.0),
     }
 }
 
 /// `0` → `12 am`, `13` → `1 pm`.
 pub fn hour_label(hour: usize) -> String {
-    let h12 = match hour % 12 {
+    format!("{} {}", hour12(hour), if hour < 12 { "am" } else { "pm" })
+}
+
+/// `0` → `12`, `13` → `1`.
+fn hour12(hour: usize) -> usize {
+    match hour % 12 {
         0 => 12,
         h => h,
-    };
-    format!("{h12} {}", if hour < 12 { "am" } else { "pm" })
+    }
 }
 
 #[cfg(test)]
