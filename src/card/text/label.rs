@@ -3,6 +3,7 @@
 //! Backgrounds keep their headings as SVG `<text>` that usvg draws once per locale; this only
 //! decides the size, the letter spacing and the text that fit, and which face draws it.
 
+use unicode_script::{Script, UnicodeScript};
 use unicode_segmentation::UnicodeSegmentation;
 
 use super::shape::shape_line;
@@ -32,7 +33,16 @@ pub struct FittedLabel {
 
 /// Fits `text` on one line of `width` pixels: the design size if it fits, else smaller (down
 /// to the minimum), else cut with "…" at the minimum.
-pub fn fit_label(fonts: &Fonts, text: &str, style: LabelStyle, width: f32) -> FittedLabel {
+pub fn fit_label(fonts: &Fonts, text: &str, mut style: LabelStyle, width: f32) -> FittedLabel {
+    // Tracking pulls apart the stacked vowels and tone marks of Thai and its neighbours.
+    if text.chars().any(|c| {
+        matches!(
+            c.script(),
+            Script::Thai | Script::Lao | Script::Khmer | Script::Myanmar
+        )
+    }) {
+        style.spacing = 0.0;
+    }
     let clusters = |s: &str| s.graphemes(true).count() as f32;
     let width_at = |s: &str, size: f32, spacing: f32| {
         shape_line(fonts, s, style.weight).width * size + spacing * clusters(s)

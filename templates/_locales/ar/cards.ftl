@@ -6,7 +6,8 @@
 footer = CARDFARM · حصاد العام
 # "#1" reads left to right inside the right-to-left card.
 rank-badge = { "\u2066" }#{ $rank }{ "\u2069" }
-percent = { $value }٪
+# The number and its sign stay one left-to-right unit: "34٪".
+percent = { "\u2066" }{ $value }٪{ "\u2069" }
 minutes-unit = { $count ->
     [zero] دقيقة
     [one] دقيقة
@@ -63,7 +64,7 @@ songs-will-land = أغانيك المكررة ستظهر هنا
 still-exploring = ما زلت تستكشف
 
 heading-top-artists = فنانوك الأكثر استماعًا
-top-percentile = ضمن أعلى { $percent }٪ من مستمعيه
+top-percentile = ضمن أعلى { "\u2066" }{ $percent }٪{ "\u2069" } من مستمعيه
 top-artists-empty = فنانوك المفضلون ما زالوا في الطريق
 heading-top-songs = أغانيك الأكثر استماعًا
 plays-count = { $plays ->

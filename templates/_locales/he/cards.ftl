@@ -6,7 +6,8 @@
 footer = CARDFARM · סיכום השנה
 # "#1" reads left to right inside the right-to-left card.
 rank-badge = { "\u2066" }#{ $rank }{ "\u2069" }
-percent = { $value }%
+# The number and its sign stay one left-to-right unit: "34%".
+percent = { "\u2066" }{ $value }%{ "\u2069" }
 minutes-unit = { $count ->
     [one] דקה
    *[other] דקות
@@ -49,7 +50,7 @@ songs-will-land = השירים שבלופ יופיעו כאן
 still-exploring = עדיין בגילוי
 
 heading-top-artists = האמנים המובילים של השנה
-top-percentile = ב־{ $percent }% המאזינים המובילים
+top-percentile = ב־{ "\u2066" }{ $percent }%{ "\u2069" } המאזינים המובילים
 top-artists-empty = האמנים האהובים עוד מתחממים
 heading-top-songs = השירים המובילים של השנה
 plays-count = { $plays ->
