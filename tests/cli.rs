@@ -80,6 +80,40 @@ fn templates_lists_every_template() {
         assert!(out.contains(t), "{t} missing from:\n{out}");
     }
     assert!(out.contains("landscape 1200×630"));
+    assert!(out.contains("locales: ar, de, en,"), "{out}");
+}
+
+/// `--locale` renders another language, and a tag that is no tag is named.
+#[test]
+fn render_and_batch_take_a_locale() {
+    let dir = TempDir::new("cli-locale");
+    let o = cardfarm(
+        &[
+            "render", "-u", "demo", "-t", "minutes", "--locale", "ar", "--out", "ar.png",
+        ],
+        &dir,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = cardfarm(
+        &["render", "-u", "demo", "-t", "minutes", "--out", "en.png"],
+        &dir,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let (ar, en) = (
+        std::fs::read(dir.join("ar.png")).unwrap(),
+        std::fs::read(dir.join("en.png")).unwrap(),
+    );
+    assert_ne!(ar, en);
+    assert_fails(
+        &["render", "-u", "demo", "-t", "minutes", "--locale", "e n"],
+        &dir,
+        &["--locale", "language tag"],
+    );
+    assert_fails(
+        &["batch", "--out", "cards", "--locale", "<x>"],
+        &dir,
+        &["--locale", "language tag"],
+    );
 }
 
 /// Every bad input: exit code 2, one `error:` line naming the problem, no panic.
@@ -221,11 +255,15 @@ fn watch_re_renders_when_a_template_changes() {
         std::fs::read(&out).is_ok_and(|b| image::load_from_memory(&b).is_ok())
     });
     let before = std::fs::read(&out).unwrap_or_default();
-    // Change what the card shows: the badge text.
+    // Change what the card shows: the badge's number.
     let layer = dir.join("templates/top-artists/story.svg.hbs");
     let changed = std::fs::read_to_string(&layer)
         .unwrap()
-        .replace("\"#1\"", "\"No.1\"");
+        .replace("(t \"rank-badge\" rank=1)", "(t \"rank-badge\" rank=7)");
+    assert!(
+        changed.contains("rank=7"),
+        "the badge is no longer where the test looks"
+    );
     std::fs::write(&layer, changed).unwrap();
     let rerendered = eventually(Duration::from_secs(30), || {
         std::fs::read(&out).is_ok_and(|b| !b.is_empty() && b != before)

@@ -506,3 +506,51 @@ async fn one_log_line_per_response_and_never_the_signature() {
     }
     assert!(!text.contains(&sig), "the signature was logged:\n{text}");
 }
+
+/// `?locale=` picks the card's language: another card and ETag, a bad tag is a 400, and a
+/// signed link covers it; `/v1/templates` lists the locales.
+#[tokio::test]
+async fn the_locale_query_picks_the_cards_language() {
+    let s = state(jsonl_store().await, secured());
+    let list = get(&s, "/v1/templates").await.json();
+    let locales = list[0]["locales"].as_array().unwrap();
+    for tag in ["en", "ar", "pt-BR", "zh-Hans"] {
+        assert!(locales.iter().any(|l| l == tag), "{tag} in {locales:?}");
+    }
+    let en = call(
+        &s,
+        post("/v1/render/top-artists", typical_json(), Some(API_KEY)),
+    )
+    .await;
+    let ar = call(
+        &s,
+        post(
+            "/v1/render/top-artists?locale=ar",
+            typical_json(),
+            Some(API_KEY),
+        ),
+    )
+    .await;
+    assert_eq!(ar.status, StatusCode::OK);
+    assert_ne!(en.headers[header::ETAG], ar.headers[header::ETAG]);
+    assert_ne!(en.body, ar.body);
+    let bad = call(
+        &s,
+        post(
+            "/v1/render/top-artists?locale=%3Cx%3E",
+            typical_json(),
+            Some(API_KEY),
+        ),
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(String::from_utf8_lossy(&bad.body).contains("locale"));
+
+    let link = sign::sign(SIGNING_KEY, "/v1/cards/demo/minutes.png?locale=de");
+    let de = get(&s, &link).await;
+    assert_eq!(de.status, StatusCode::OK);
+    let plain = get(&s, &sign::sign(SIGNING_KEY, "/v1/cards/demo/minutes.png")).await;
+    assert_ne!(de.headers[header::ETAG], plain.headers[header::ETAG]);
+    let tampered = get(&s, &link.replace("locale=de", "locale=fr")).await;
+    assert_eq!(tampered.status, StatusCode::FORBIDDEN);
+}
