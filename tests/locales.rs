@@ -373,3 +373,43 @@ fn backgrounds_are_cached_per_locale() {
         .all(|(x, y)| ar.get_pixel(x, y) == ar_again.get_pixel(x, y));
     assert!(same, "ar and ar-EG share one background");
 }
+
+/// A background heading keeps its size when it fits, shrinks (spacing with it) when it does
+/// not, and is cut with "…" only below the minimum size: never wider than its frame.
+#[test]
+fn a_long_heading_shrinks_then_is_cut() {
+    use cardfarm::card::text::{fit_label, measure, LabelStyle};
+    let fonts = common::renderer().fonts();
+    let style = LabelStyle {
+        weight: 700,
+        size: 32.0,
+        min_size: 22.4,
+        spacing: 9.0,
+    };
+    let width_of = |text: &str, size: f32, spacing: f32| {
+        measure(fonts, text, 700) * size + spacing * text.chars().count() as f32
+    };
+    let fits = fit_label(fonts, "YOUR TOP ARTISTS", style, 940.0);
+    assert_eq!((fits.size, fits.spacing), (32.0, 9.0));
+    assert_eq!(fits.text, "YOUR TOP ARTISTS");
+    assert_eq!(fits.families, ["Inter"]);
+
+    let long = "DEINE MEISTGEHÖRTEN ARTISTS";
+    let shrunk = fit_label(fonts, long, style, 700.0);
+    assert_eq!(shrunk.text, long);
+    assert!(shrunk.size < 32.0 && shrunk.size >= 22.4, "{}", shrunk.size);
+    assert!(shrunk.spacing < 9.0);
+    assert!(width_of(&shrunk.text, shrunk.size, shrunk.spacing) <= 700.0);
+
+    let cut = fit_label(fonts, long, style, 200.0);
+    assert!((cut.size - 22.4).abs() < 0.01, "{}", cut.size);
+    assert!(
+        cut.text.ends_with('…') && cut.text.len() < long.len(),
+        "{}",
+        cut.text
+    );
+    assert!(width_of(&cut.text, cut.size, cut.spacing) <= 200.0);
+
+    let arabic = fit_label(fonts, "فنانوك الأكثر استماعًا", style, 940.0);
+    assert_eq!(arabic.families[0], "Noto Sans Arabic");
+}
