@@ -123,6 +123,65 @@ impl Selection {
     }
 }
 
+/// `--opt-out`: users who get no card (`batch`, `enqueue`, `worker`, `serve`).
+#[derive(Debug, Clone, clap::Args)]
+pub struct OptOutArgs {
+    /// Users who get no card: a file of user ids, one per line, or a postgres:// URL whose
+    /// `cardfarm_opt_out` table lists them. Read again every minute by long-running commands.
+    #[arg(
+        long = "opt-out",
+        env = "CARDFARM_OPT_OUT",
+        value_name = "FILE | postgres://…",
+        hide_env_values = true
+    )]
+    spec: Option<String>,
+}
+
+/// How often `worker` and `serve` read the opt-out list again.
+const OPT_OUT_REFRESH: std::time::Duration = std::time::Duration::from_secs(60);
+
+impl OptOutArgs {
+    /// The list now (empty without `--opt-out`). A list that cannot be read is an error:
+    /// no card is made while we cannot tell who opted out.
+    pub async fn load(&self) -> anyhow::Result<cardfarm::opt_out::OptOut> {
+        use anyhow::Context as _;
+        use cardfarm::opt_out::OptOut;
+        let Some(spec) = &self.spec else {
+            return Ok(OptOut::default());
+        };
+        let list = if spec.starts_with("postgres://") || spec.starts_with("postgresql://") {
+            OptOut::from_postgres(&cardfarm::server::store::postgres_pool(spec)?).await
+        } else {
+            let path = PathBuf::from(spec);
+            tokio::task::spawn_blocking(move || OptOut::from_file(&path)).await?
+        };
+        list.context("opt-out list")
+    }
+
+    /// The list, loaded now and then read again every [`OPT_OUT_REFRESH`] for as long as the
+    /// runtime lives, so an opt-out during a long run is honoured. A failed re-read keeps the
+    /// list it had (logged): its opt-outs still hold.
+    pub async fn load_shared(&self) -> anyhow::Result<cardfarm::opt_out::Shared> {
+        let shared = cardfarm::opt_out::Shared::new(self.load().await?);
+        if self.spec.is_some() {
+            tracing::info!(users = shared.current().len(), "opt-out list loaded");
+            let (args, list) = (self.clone(), shared.clone());
+            tokio::spawn(async move {
+                loop {
+                    tokio::time::sleep(OPT_OUT_REFRESH).await;
+                    match args.load().await {
+                        Ok(fresh) => list.replace(fresh),
+                        Err(e) => {
+                            tracing::warn!(error = %format!("{e:#}"), "kept the opt-out list")
+                        }
+                    }
+                }
+            });
+        }
+        Ok(shared)
+    }
+}
+
 #[derive(Debug, clap::Args)]
 pub struct QueueArgs {
     /// NATS server URL, with credentials if the server wants them (prefer the environment

@@ -26,7 +26,7 @@
 //! binary's CLI uses them all; `listening` uses only `card::model`. Every front end renders
 //! through [`Renderer::render`] on the long-lived [`card::threads`], so the same input gives
 //! the same bytes everywhere. Beside
-//! the parts: the one [`Error`] type, the Prometheus text of [`metrics`] (with the panic hook
+//! the parts: the one [`Error`] type, the [`opt_out`] list every front end honours, the Prometheus text of [`metrics`] (with the panic hook
 //! that logs and counts every panic), and [`redact`], which masks the secrets of any URL that
 //! is shown.
 
@@ -35,6 +35,7 @@ pub mod error;
 pub mod farm;
 pub mod listening;
 pub mod metrics;
+pub mod opt_out;
 pub mod redact;
 pub mod server;
 

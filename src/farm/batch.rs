@@ -55,6 +55,8 @@ pub struct Report {
     pub warnings: usize,
     /// Records not rendered because a later record of the same user supersedes them.
     pub duplicates: usize,
+    /// Users on the opt-out list: nothing rendered, nothing written.
+    pub opted_out: usize,
     pub elapsed: Duration,
 }
 
@@ -157,6 +159,10 @@ pub async fn run_observed(
     let mut absorb = |report: &mut Report, user: String, result: Result<Outcome>| {
         report.users += 1;
         match result {
+            Ok(o) if o.opted_out => {
+                report.opted_out += 1;
+                done += cards.len() as u64;
+            }
             Ok(o) => {
                 report.written += o.written;
                 report.skipped += o.skipped;
@@ -214,6 +220,12 @@ pub async fn run_observed(
                             .get("user_id")
                             .and_then(|v| v.as_str())
                             .map_or_else(|| format!("(line {line})"), String::from);
+                        // Before validation: an opted-out user's record is not even read,
+                        // so nothing of theirs reaches the failure report either.
+                        if engine.skip_opted_out(&user) {
+                            absorb(&mut report, user, Ok(Outcome::opted_out()));
+                            continue;
+                        }
                         dataset.validate(line, value).map_err(|e| (user, e))
                     }
                 }

@@ -83,7 +83,7 @@ struct FormatQuery {
             headers(("Cardfarm-Placeholders" = u32, description = "present when photos could not be used: how many were drawn as a placeholder"))),
         (status = 400, description = "malformed JSON, path or query", body = openapi::ErrorBody),
         (status = 401, description = "missing or wrong API key (WWW-Authenticate: Bearer)", body = openapi::ErrorBody),
-        (status = 404, description = "unknown template or format", body = openapi::ErrorBody),
+        (status = 404, description = "unknown template or format, or stats of a user who opted out", body = openapi::ErrorBody),
         (status = 408, description = "body not sent in time", body = openapi::ErrorBody),
         (status = 413, description = "body too large", body = openapi::ErrorBody),
         (status = 422, description = "invalid stats", body = openapi::ErrorBody),
@@ -111,6 +111,10 @@ pub(super) async fn render_posted(
     let text =
         std::str::from_utf8(&body).map_err(|_| ApiError::bad_request("body is not UTF-8"))?;
     let stats = Stats::from_json(text, "request body")?;
+    // An opted-out listener has no card on any route, posted stats included.
+    if opted_out(&state, &stats.user_id).await? {
+        return Err(unknown_user(&stats.user_id));
+    }
     card(
         &state,
         stats,
@@ -136,7 +140,14 @@ struct CardQuery {
     sig: Option<String>,
 }
 
-/// Renders a stored user's card.
+/// A stored user's card.
+///
+/// With `serve --cards`, the card the farm stored for this user, template and format is
+/// served as stored when it was drawn from the stats the store holds now and the current
+/// template (its content hash, which is also the ETag, the same on every replica and across
+/// restarts). A missing, stale or damaged stored card is rendered, answered, and written back
+/// in the background; storage that is slow or down only costs the lookup's time limit, and
+/// the card is rendered. A listener who opted out is answered exactly like an unknown user.
 #[utoipa::path(
     get,
     path = "/v1/cards/{user_id}/{template}.png",
@@ -151,9 +162,9 @@ struct CardQuery {
         (status = 304, description = "unchanged: `If-None-Match` names the ETag, or is `*`"),
         (status = 400, description = "malformed path or query", body = openapi::ErrorBody),
         (status = 403, description = "missing, wrong or expired signature, or no expiry where the server requires one", body = openapi::ErrorBody),
-        (status = 404, description = "unknown user, template or format", body = openapi::ErrorBody),
+        (status = 404, description = "unknown (or opted-out) user, unknown template or format", body = openapi::ErrorBody),
         (status = 500, description = "internal error, such as a corrupt stored record", body = openapi::ErrorBody),
-        (status = 503, description = "overloaded or store unavailable; see Retry-After", body = openapi::ErrorBody),
+        (status = 503, description = "overloaded or store unavailable; see Retry-After. Never for card storage that fails: the card is rendered instead", body = openapi::ErrorBody),
     )
 )]
 pub(super) async fn render_stored(
@@ -186,11 +197,16 @@ pub(super) async fn render_stored(
         .to_string();
     let format = query.format.unwrap_or_else(|| "story".into());
     state.renderer.templates().get(&template, &format)?;
+    // Checked before the store and before card storage, and answered like an unknown user:
+    // an opted-out listener's card is neither drawn nor served from what the farm stored.
+    if state.config.opt_out.contains(&user_id) {
+        return Err(unknown_user(&user_id));
+    }
     let (stats, root) = state
         .store
         .get(&user_id)
         .await?
-        .ok_or_else(|| ApiError::not_found(format!("unknown user `{user_id}`")))?;
+        .ok_or_else(|| unknown_user(&user_id))?;
     // A CDN may keep the card for a day, but never past the link's expiry.
     let mut max_age = 86_400;
     if let Some(exp) = query.exp {
@@ -216,6 +232,16 @@ pub(super) async fn render_stored(
         key,
     )
     .await
+}
+
+/// The answer for a user the server has no card for: not in the store, or opted out.
+fn unknown_user(user_id: &str) -> ApiError {
+    ApiError::not_found(format!("unknown user `{user_id}`"))
+}
+
+/// Whether `user_id` opted out: the server's list, or the PostgreSQL store's table.
+async fn opted_out(state: &AppState, user_id: &str) -> Result<bool, ApiError> {
+    Ok(state.config.opt_out.contains(user_id) || state.store.opted_out(user_id).await?)
 }
 
 /// Whether a route answers `If-None-Match`.
@@ -365,18 +391,26 @@ async fn stored_or_render(
     // A placeholder may stand for a photo missing only for now, and storage that just failed
     // would most likely fail the write too: neither is written.
     if rendered.placeholders == 0 && outcome != Outcome::Error {
-        let png = rendered.png.clone();
         let metrics = state.metrics.clone();
-        tokio::spawn(async move {
-            let result = match stored.write(png).await {
-                Ok(()) => "ok",
-                Err(error) => {
-                    tracing::warn!(key = %stored.key, %error, "could not write a rendered card back");
-                    "failed"
-                }
-            };
-            metrics.stored_writes.with_label_values(&[result]).inc();
-        });
+        // At most `max_write_backs` at once: each holds a card's bytes until the storage
+        // answers. Past that the card is only served; a later miss writes it.
+        match state.write_backs.clone().try_acquire_owned() {
+            Ok(permit) => {
+                let png = rendered.png.clone();
+                tokio::spawn(async move {
+                    let result = match stored.write(png).await {
+                        Ok(()) => "ok",
+                        Err(error) => {
+                            tracing::warn!(key = %stored.key, %error, "could not write a rendered card back");
+                            "failed"
+                        }
+                    };
+                    drop(permit);
+                    metrics.stored_writes.with_label_values(&[result]).inc();
+                });
+            }
+            Err(_) => metrics.stored_writes.with_label_values(&["skipped"]).inc(),
+        }
     }
     Ok(rendered)
 }
