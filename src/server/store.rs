@@ -21,7 +21,8 @@
 //! );
 //! ```
 //!
-//! The newest year wins when a user has several. The table is found through the connection's
+//! The newest year wins when a user has several. [`import`] loads a dataset into the table
+//! (`cardfarm import`). The table is found through the connection's
 //! `search_path`, so a URL such as `postgres://host/db?options=-c%20search_path%3Dwrapped`
 //! selects a schema.
 //!
@@ -30,6 +31,7 @@
 //! URL, password included, is never part of an error: whoever shows it masks it first
 //! ([`crate::redact::url`]).
 
+pub mod import;
 mod tls;
 
 use std::collections::HashMap;
