@@ -4,6 +4,7 @@ mod batch;
 mod bench;
 mod dead_letters;
 mod enqueue;
+mod import;
 mod queue_status;
 mod render;
 mod schema;
@@ -61,8 +62,11 @@ enum Command {
     SignUrl(sign_url::Args),
     /// Print the JSON Schema of the stats format.
     Schema,
-    /// Turn one listener's Spotify listening history into their stats JSON for a year.
+    /// Turn one listener's Spotify listening history into their stats JSON for a year, or a
+    /// folder of listeners into a dataset (--population).
     Stats(stats::Args),
+    /// Load a dataset into the PostgreSQL stats store the server reads.
+    Import(import::Args),
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -81,6 +85,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Command::SignUrl(a) => sign_url::run(a),
         Command::Schema => schema::run(),
         Command::Stats(a) => stats::run(a),
+        Command::Import(a) => import::run(a),
     }
 }
 
@@ -149,13 +154,13 @@ impl OptOutArgs {
         let Some(spec) = &self.spec else {
             return Ok(OptOut::default());
         };
-        let list = if spec.starts_with("postgres://") || spec.starts_with("postgresql://") {
-            OptOut::from_postgres(&cardfarm::server::store::postgres_pool(spec)?).await
-        } else {
-            let path = PathBuf::from(spec);
-            tokio::task::spawn_blocking(move || OptOut::from_file(&path)).await?
-        };
-        list.context("opt-out list")
+        if spec.starts_with("postgres://") || spec.starts_with("postgresql://") {
+            let pool = cardfarm::server::store::postgres_pool(spec)?;
+            return OptOut::from_postgres(&pool).await.context("opt-out list");
+        }
+        let path = PathBuf::from(spec);
+        // The file's errors name it, as "opt-out list FILE, line N: …".
+        Ok(tokio::task::spawn_blocking(move || OptOut::from_file(&path)).await??)
     }
 
     /// The list, loaded now and then read again every [`OPT_OUT_REFRESH`] for as long as the

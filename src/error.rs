@@ -104,10 +104,6 @@ pub enum Error {
     #[error("delivered {deliveries} times without finishing (worker crashed or timed out)")]
     Abandoned { deliveries: i64 },
 
-    /// The opt-out list cannot be read as one (a line that is no user id).
-    #[error("{0}")]
-    OptOut(String),
-
     /// Reading or writing a file failed.
     #[error("{}: {source}", path.display())]
     Io {

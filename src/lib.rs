@@ -26,7 +26,8 @@
 //! binary's CLI uses them all; `listening` uses only `card::model`. Every front end renders
 //! through [`Renderer::render`] on the long-lived [`card::threads`], so the same input gives
 //! the same bytes everywhere. Beside
-//! the parts: the one [`Error`] type, the [`opt_out`] list every front end honours, the Prometheus text of [`metrics`] (with the panic hook
+//! the parts: the one [`Error`] type, the [`opt_out`] list of users who get no card, the
+//! Prometheus text of [`metrics`] (with the panic hook
 //! that logs and counts every panic), and [`redact`], which masks the secrets of any URL that
 //! is shown.
 

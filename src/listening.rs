@@ -12,11 +12,14 @@
 //! 3. [`genre`]: the optional `artist,genre` CSV.
 //! 4. [`rules`]: one year's figures in the listener's time zone, following the rules in the
 //!    README ("Your own year").
+//! 5. [`population`]: a folder of many listeners → a dataset, one listener at a time, with
+//!    the percentile badge of each listener's #1 artist and the opt-out list honoured.
 //!
 //! `card` knows nothing of this part; it only receives the finished `Stats`.
 
 pub mod genre;
 pub mod play;
+pub mod population;
 pub mod rules;
 pub mod spotify;
 

@@ -127,7 +127,7 @@ async fn enqueue_skips_and_a_worker_acks_opted_out_users_without_rendering() {
                 true,
             )
             .unwrap()
-            .with_opt_out(Shared::new(OptOut::from_ids([early.clone(), late.clone()]))),
+            .with_opt_out(Shared::new(OptOut::from_ids([early.clone(), late.clone()]).unwrap())),
         );
         let js = services::nats().await;
         let config = worker::Config {
@@ -161,7 +161,7 @@ async fn enqueue_skips_and_a_worker_acks_opted_out_users_without_rendering() {
 
 fn opting_out(ids: &[&str], config: Config) -> Config {
     Config {
-        opt_out: Shared::new(OptOut::from_ids(ids.iter().copied())),
+        opt_out: Shared::new(OptOut::from_ids(ids.iter().copied()).unwrap()),
         ..config
     }
 }

@@ -1,4 +1,7 @@
-//! `cardfarm stats`: one listener's listening history → their stats JSON for a year.
+//! `cardfarm stats`: one listener's listening history → their stats JSON for a year; with
+//! `--population`, a folder of listeners → a dataset ([`population`]).
+
+mod population;
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -12,9 +15,27 @@ use super::Usage;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Spotify export files or folders (extended streaming history or account data).
-    #[arg(required = true, value_name = "PATH")]
+    #[arg(
+        required_unless_present = "population",
+        conflicts_with = "population",
+        value_name = "PATH"
+    )]
     paths: Vec<PathBuf>,
-    /// The year to sum. Default: the latest year with music in the history.
+    /// A folder of many listeners: each direct sub-folder or `.zip` is one listener, its name
+    /// the user id. Writes a dataset (JSON Lines), one record per listener with music in the
+    /// year, with the percentile badge.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["user_id", "display_name"])]
+    population: Option<PathBuf>,
+    /// Population mode: an artist needs this many listeners before any of them gets the
+    /// percentile badge.
+    #[arg(long, value_name = "N", default_value_t = 100, requires = "population")]
+    min_listeners: u64,
+    /// Population mode: a file of user ids (one a line, `#` comments) left out of the dataset;
+    /// they still count as listeners in the others' percentiles.
+    #[arg(long, value_name = "FILE", requires = "population")]
+    opt_out: Option<PathBuf>,
+    /// The year to sum. Default: the latest year with music in the history (with
+    /// `--population`: in any listener's history).
     #[arg(long)]
     year: Option<i32>,
     /// The listener's time zone, an IANA name such as Europe/Berlin. Default: UTC.
@@ -29,16 +50,16 @@ pub struct Args {
     /// CSV of `artist,genre` rows for the top genres. Default: no genres.
     #[arg(long, value_name = "FILE")]
     genres: Option<PathBuf>,
-    /// Where to write the stats JSON. Default: stdout.
-    #[arg(long, value_name = "FILE.json")]
+    /// Where to write the stats JSON (with `--population`, the dataset). Default: stdout.
+    #[arg(long, value_name = "FILE.json | FILE.jsonl")]
     out: Option<PathBuf>,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let tz = jiff::tz::TimeZone::get(&args.tz).map_err(|_| Usage {
-        message: format!("unknown time zone {:?}", args.tz),
-        hint: "pass an IANA name such as UTC, Europe/Berlin or America/New_York".into(),
-    })?;
+    if let Some(dir) = &args.population {
+        return population::run(dir, &args);
+    }
+    let tz = time_zone(&args.tz)?;
     let user_id = match args.user_id {
         Some(id) if cardfarm::card::model::is_valid_id(&id) => id,
         Some(id) => {
@@ -51,10 +72,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         None => id_from_path(&args.paths[0]),
     };
     let display_name = args.display_name.unwrap_or_else(|| user_id.clone());
-    let genres = match &args.genres {
-        Some(path) => Some(Genres::read(path).map_err(|e| usage(e, "the genres file"))?),
-        None => None,
-    };
+    let genres = genres(args.genres.as_deref())?;
 
     let mut history = History::default();
     for path in &args.paths {
@@ -92,6 +110,20 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         None => std::io::stdout().write_all(json.as_bytes())?,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `--tz` as a time zone, or a usage error.
+fn time_zone(name: &str) -> anyhow::Result<jiff::tz::TimeZone> {
+    Ok(jiff::tz::TimeZone::get(name).map_err(|_| Usage {
+        message: format!("unknown time zone {name:?}"),
+        hint: "pass an IANA name such as UTC, Europe/Berlin or America/New_York".into(),
+    })?)
+}
+
+/// The `--genres` file, read, if one is given.
+fn genres(path: Option<&Path>) -> anyhow::Result<Option<Genres>> {
+    path.map(|path| Genres::read(path).map_err(|e| usage(e, "the genres file")))
+        .transpose()
 }
 
 /// Bad input from the command line, with what would work.

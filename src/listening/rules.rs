@@ -43,6 +43,19 @@ pub struct Year {
     pub other_streams: u64,
     /// Their milliseconds.
     pub other_ms: u64,
+    /// Every artist of the year, unsanitized, in the order of the top list (the first is the
+    /// #1 artist): what a population needs for the percentile badge.
+    pub artists: Vec<ArtistTotal>,
+}
+
+/// One artist's music in the year, as the rules count it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArtistTotal {
+    /// The name exactly as the history has it.
+    pub name: String,
+    pub ms: u64,
+    /// Streams of at least [`PLAY_MS`].
+    pub plays: u64,
 }
 
 /// The latest local year in which a music stream started.
@@ -156,6 +169,14 @@ pub fn year(plays: &[Play], genres: Option<&Genres>, options: &Options) -> Resul
         music_streams,
         other_streams,
         other_ms,
+        artists: artist_list
+            .iter()
+            .map(|&(name, ms, plays)| ArtistTotal {
+                name: name.to_string(),
+                ms,
+                plays,
+            })
+            .collect(),
     })
 }
 

@@ -23,10 +23,11 @@
 //!
 //! A user listed in the `cardfarm_opt_out` table ([`crate::opt_out`]) is not found, exactly
 //! like a user with no row; the store is not ready while that table is missing, so opt-outs
-//! are never silently ignored. [`Store::put_postgres`] (and `cardfarm import`) create both
-//! tables.
+//! are never silently ignored. [`Store::put_postgres`] and [`import`] (`cardfarm import`)
+//! create both tables.
 //!
-//! The newest year wins when a user has several. The table is found through the connection's
+//! The newest year wins when a user has several. [`import`] loads a dataset into the table
+//! (`cardfarm import`). The table is found through the connection's
 //! `search_path`, so a URL such as `postgres://host/db?options=-c%20search_path%3Dwrapped`
 //! selects a schema.
 //!
@@ -35,6 +36,7 @@
 //! URL, password included, is never part of an error: whoever shows it masks it first
 //! ([`crate::redact::url`]).
 
+pub mod import;
 mod tls;
 
 use std::collections::HashMap;
