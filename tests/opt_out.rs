@@ -127,7 +127,9 @@ async fn enqueue_skips_and_a_worker_acks_opted_out_users_without_rendering() {
                 true,
             )
             .unwrap()
-            .with_opt_out(Shared::new(OptOut::from_ids([early.clone(), late.clone()]).unwrap())),
+            .with_opt_out(Shared::new(
+                OptOut::from_ids([early.clone(), late.clone()]).unwrap(),
+            )),
         );
         let js = services::nats().await;
         let config = worker::Config {

@@ -1,7 +1,13 @@
 //! A least-recently-used cache of rendered PNGs, bounded in bytes, keyed by ETag. PNGs are
 //! `Bytes`, so a hit shares the buffer with the response instead of copying a megabyte.
+//!
+//! A card drawn with a placeholder for a photo is kept only for a short while
+//! ([`PngCache::put_for`]): its photo may have failed only for now (the same fingerprint can
+//! also give the real card), yet drawing it again on every request would let a launch spike
+//! on a few such cards cost a render each.
 
 use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use lru::LruCache;
@@ -13,8 +19,16 @@ pub struct PngCache {
 }
 
 struct Inner {
-    entries: LruCache<String, Bytes>,
+    entries: LruCache<String, Entry>,
     bytes: usize,
+}
+
+struct Entry {
+    png: Bytes,
+    /// Photos drawn as a placeholder.
+    placeholders: usize,
+    /// When the entry stops being served; `None`: only evicted by size.
+    expires: Option<Instant>,
 }
 
 impl PngCache {
@@ -28,22 +42,46 @@ impl PngCache {
         }
     }
 
-    pub fn get(&self, etag: &str) -> Option<Bytes> {
-        self.lock().entries.get(etag).cloned()
+    /// The PNG and how many placeholders it holds, unless absent or expired.
+    pub fn get(&self, etag: &str) -> Option<(Bytes, usize)> {
+        let mut inner = self.lock();
+        let entry = inner.entries.get(etag)?;
+        if entry.expires.is_some_and(|at| at <= Instant::now()) {
+            if let Some(old) = inner.entries.pop(etag) {
+                inner.bytes -= old.png.len();
+            }
+            return None;
+        }
+        Some((entry.png.clone(), entry.placeholders))
     }
 
+    /// Keeps a card until it is the least recently used past the capacity.
     pub fn put(&self, etag: String, png: Bytes) {
+        self.insert(etag, png, 0, None);
+    }
+
+    /// Keeps a card drawn with `placeholders` placeholders for at most `ttl`.
+    pub fn put_for(&self, etag: String, png: Bytes, placeholders: usize, ttl: Duration) {
+        self.insert(etag, png, placeholders, Some(Instant::now() + ttl));
+    }
+
+    fn insert(&self, etag: String, png: Bytes, placeholders: usize, expires: Option<Instant>) {
         if png.len() > self.capacity {
             return;
         }
         let mut inner = self.lock();
         inner.bytes += png.len();
-        if let Some(old) = inner.entries.put(etag, png) {
-            inner.bytes -= old.len();
+        let entry = Entry {
+            png,
+            placeholders,
+            expires,
+        };
+        if let Some(old) = inner.entries.put(etag, entry) {
+            inner.bytes -= old.png.len();
         }
         while inner.bytes > self.capacity {
             match inner.entries.pop_lru() {
-                Some((_, old)) => inner.bytes -= old.len(),
+                Some((_, old)) => inner.bytes -= old.png.len(),
                 None => break,
             }
         }
@@ -75,5 +113,20 @@ mod tests {
         assert_eq!(cache.bytes(), 8);
         cache.put("huge".into(), Bytes::from(vec![0; 11]));
         assert!(cache.get("huge").is_none());
+    }
+
+    #[test]
+    fn a_card_with_placeholders_expires() {
+        let cache = PngCache::new(100);
+        cache.put_for(
+            "p".into(),
+            Bytes::from(vec![1; 4]),
+            2,
+            Duration::from_secs(60),
+        );
+        assert_eq!(cache.get("p"), Some((Bytes::from(vec![1; 4]), 2)));
+        cache.put_for("gone".into(), Bytes::from(vec![1; 4]), 1, Duration::ZERO);
+        assert_eq!(cache.get("gone"), None, "expired");
+        assert_eq!(cache.bytes(), 4, "the expired entry's bytes are released");
     }
 }

@@ -244,6 +244,9 @@ async fn opted_out(state: &AppState, user_id: &str) -> Result<bool, ApiError> {
     Ok(state.config.opt_out.contains(user_id) || state.store.opted_out(user_id).await?)
 }
 
+/// How long a card drawn with a placeholder is served from memory before it is drawn again.
+const PLACEHOLDER_TTL: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// Whether a route answers `If-None-Match`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Conditional {
@@ -322,12 +325,9 @@ async fn card(
     if conditional == Conditional::Honoured && etag::matches(headers, &etag) {
         return Ok(respond(StatusCode::NOT_MODIFIED, None));
     }
-    if let Some(png) = state.cache.get(&etag) {
+    if let Some((png, placeholders)) = state.cache.get(&etag) {
         state.metrics.cache_hits.inc();
-        let hit = Rendered {
-            png,
-            placeholders: 0,
-        };
+        let hit = Rendered { png, placeholders };
         return Ok(respond(StatusCode::OK, Some(hit)));
     }
     let stored = match (key, &state.config.cards) {
@@ -462,10 +462,14 @@ async fn render(
         tracing::warn!(%template, %warning, "card rendered with a placeholder");
     }
     let png = Bytes::from(card.png.0);
-    // A placeholder may stand for a photo that is only missing for now: render it again next
-    // time rather than keep it.
+    // A placeholder may stand for a photo that is only missing for now: such a card is kept
+    // for a minute, not for good.
     if card.warnings.is_empty() {
         state.cache.put(etag, png.clone());
+    } else {
+        state
+            .cache
+            .put_for(etag, png.clone(), card.warnings.len(), PLACEHOLDER_TTL);
     }
     Ok(Rendered {
         png,

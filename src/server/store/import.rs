@@ -34,11 +34,8 @@ pub async fn import(pool: &deadpool_postgres::Pool, dataset: &Dataset) -> Result
     let mut report = Report::default();
     let mut valid: Vec<Stats> = Vec::new();
     let mut client = pool.get().await.map_err(pool_error)?;
-    within(client.batch_execute(&format!(
-        "{CREATE_TABLE}; {}",
-        crate::opt_out::CREATE_TABLE
-    )))
-    .await?;
+    within(client.batch_execute(&format!("{CREATE_TABLE}; {}", crate::opt_out::CREATE_TABLE)))
+        .await?;
     let transaction = within(client.transaction()).await?;
     let upsert = within(transaction.prepare(
         "INSERT INTO cardfarm_stats (user_id, year, stats)
