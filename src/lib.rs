@@ -20,7 +20,8 @@
 //!   through a NATS [`farm::queue`] drained by [`farm::worker`]s.
 //! - [`server`]: cards over HTTP, from posted stats or a [`server::store`].
 //! - [`listening`]: one listener's real listening history (a Spotify export) → their
-//!   [`Stats`] for a year, by the rules in the README.
+//!   [`Stats`] for a year, by the rules in the README; a folder of many listeners → a
+//!   dataset with the percentile badge ([`listening::population`]).
 //!
 //! Arrows point one way: `card` uses nothing above it; `farm` and `server` use `card`; the
 //! binary's CLI uses them all; `listening` uses only `card::model`. Every front end renders

@@ -305,6 +305,27 @@ fn the_year_defaults_to_the_latest_with_music_across_the_population() {
         &["no listener has music in 2019", "hint: "],
     );
     assert!(!dir.path().join("z.jsonl").exists());
+    // Population flags and single-listener flags do not mix.
+    process::assert_usage(
+        &["stats", "--population", "people", "people/eve"],
+        dir.path(),
+        &["cannot be used with"],
+    );
+    process::assert_usage(
+        &["stats", "--population", "people", "--user-id", "x"],
+        dir.path(),
+        &["cannot be used with"],
+    );
+    process::assert_usage(
+        &["stats", "people/eve", "--opt-out", "list.txt"],
+        dir.path(),
+        &["--population", "hint: "],
+    );
+    process::assert_usage(
+        &["stats", "people/eve", "--min-listeners", "5"],
+        dir.path(),
+        &["--population", "hint: "],
+    );
     process::assert_usage(
         &["stats", "--population", "nowhere", "--out", "z.jsonl"],
         dir.path(),

@@ -27,12 +27,12 @@ pub struct Args {
     #[arg(long, value_name = "DIR", conflicts_with_all = ["user_id", "display_name"])]
     population: Option<PathBuf>,
     /// Population mode: an artist needs this many listeners before any of them gets the
-    /// percentile badge.
-    #[arg(long, value_name = "N", default_value_t = 100, requires = "population")]
-    min_listeners: u64,
+    /// percentile badge. Default: 100.
+    #[arg(long, value_name = "N")]
+    min_listeners: Option<u64>,
     /// Population mode: a file of user ids (one a line, `#` comments) left out of the dataset;
     /// they still count as listeners in the others' percentiles.
-    #[arg(long, value_name = "FILE", requires = "population")]
+    #[arg(long, value_name = "FILE")]
     opt_out: Option<PathBuf>,
     /// The year to sum. Default: the latest year with music in the history (with
     /// `--population`: in any listener's history).
@@ -58,6 +58,13 @@ pub struct Args {
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if let Some(dir) = &args.population {
         return population::run(dir, &args);
+    }
+    if args.opt_out.is_some() || args.min_listeners.is_some() {
+        return Err(Usage {
+            message: "--opt-out and --min-listeners apply to many listeners only".into(),
+            hint: "add --population DIR, or leave them out for one listener".into(),
+        }
+        .into());
     }
     let tz = time_zone(&args.tz)?;
     let user_id = match args.user_id {

@@ -36,7 +36,7 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
     let options = population::Options {
         tz,
         year: args.year,
-        min_listeners: args.min_listeners,
+        min_listeners: args.min_listeners.unwrap_or(population::MIN_LISTENERS),
         opt_out,
     };
 
