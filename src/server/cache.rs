@@ -4,7 +4,9 @@
 //! A card drawn with a placeholder for a photo is kept only for a short while
 //! ([`PngCache::put_for`]): its photo may have failed only for now (the same fingerprint can
 //! also give the real card), yet drawing it again on every request would let a launch spike
-//! on a few such cards cost a render each.
+//! on a few such cards cost a render each. Those cards have a part of the capacity of their
+//! own (an eighth), so that the churn of many ordinary cards through the cache cannot evict
+//! them before their time.
 
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -14,13 +16,16 @@ use lru::LruCache;
 
 /// Recent PNGs by ETag; the oldest are dropped once `capacity` bytes are held.
 pub struct PngCache {
-    inner: Mutex<Inner>,
-    capacity: usize,
+    /// Cards kept until they are the least recently used past their share of the capacity.
+    lasting: Mutex<Lru>,
+    /// Cards kept for a while (drawn with a placeholder).
+    brief: Mutex<Lru>,
 }
 
-struct Inner {
+struct Lru {
     entries: LruCache<String, Entry>,
     bytes: usize,
+    capacity: usize,
 }
 
 struct Entry {
@@ -33,67 +38,79 @@ struct Entry {
 
 impl PngCache {
     pub fn new(capacity: usize) -> Self {
+        let brief = capacity / 8;
         PngCache {
-            inner: Mutex::new(Inner {
-                entries: LruCache::unbounded(),
-                bytes: 0,
-            }),
-            capacity,
+            lasting: Mutex::new(Lru::new(capacity - brief)),
+            brief: Mutex::new(Lru::new(brief)),
         }
     }
 
     /// The PNG and how many placeholders it holds, unless absent or expired.
     pub fn get(&self, etag: &str) -> Option<(Bytes, usize)> {
-        let mut inner = self.lock();
-        let entry = inner.entries.get(etag)?;
+        lock(&self.lasting)
+            .get(etag)
+            .or_else(|| lock(&self.brief).get(etag))
+    }
+
+    /// Keeps a card until it is the least recently used past the capacity.
+    pub fn put(&self, etag: String, png: Bytes) {
+        lock(&self.lasting).insert(etag, png, 0, None);
+    }
+
+    /// Keeps a card drawn with `placeholders` placeholders for at most `ttl`.
+    pub fn put_for(&self, etag: String, png: Bytes, placeholders: usize, ttl: Duration) {
+        lock(&self.brief).insert(etag, png, placeholders, Some(Instant::now() + ttl));
+    }
+
+    /// Bytes held now.
+    pub fn bytes(&self) -> usize {
+        lock(&self.lasting).bytes + lock(&self.brief).bytes
+    }
+}
+
+fn lock(lru: &Mutex<Lru>) -> std::sync::MutexGuard<'_, Lru> {
+    lru.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl Lru {
+    fn new(capacity: usize) -> Lru {
+        Lru {
+            entries: LruCache::unbounded(),
+            bytes: 0,
+            capacity,
+        }
+    }
+
+    fn get(&mut self, etag: &str) -> Option<(Bytes, usize)> {
+        let entry = self.entries.get(etag)?;
         if entry.expires.is_some_and(|at| at <= Instant::now()) {
-            if let Some(old) = inner.entries.pop(etag) {
-                inner.bytes -= old.png.len();
+            if let Some(old) = self.entries.pop(etag) {
+                self.bytes -= old.png.len();
             }
             return None;
         }
         Some((entry.png.clone(), entry.placeholders))
     }
 
-    /// Keeps a card until it is the least recently used past the capacity.
-    pub fn put(&self, etag: String, png: Bytes) {
-        self.insert(etag, png, 0, None);
-    }
-
-    /// Keeps a card drawn with `placeholders` placeholders for at most `ttl`.
-    pub fn put_for(&self, etag: String, png: Bytes, placeholders: usize, ttl: Duration) {
-        self.insert(etag, png, placeholders, Some(Instant::now() + ttl));
-    }
-
-    fn insert(&self, etag: String, png: Bytes, placeholders: usize, expires: Option<Instant>) {
+    fn insert(&mut self, etag: String, png: Bytes, placeholders: usize, expires: Option<Instant>) {
         if png.len() > self.capacity {
             return;
         }
-        let mut inner = self.lock();
-        inner.bytes += png.len();
+        self.bytes += png.len();
         let entry = Entry {
             png,
             placeholders,
             expires,
         };
-        if let Some(old) = inner.entries.put(etag, entry) {
-            inner.bytes -= old.png.len();
+        if let Some(old) = self.entries.put(etag, entry) {
+            self.bytes -= old.png.len();
         }
-        while inner.bytes > self.capacity {
-            match inner.entries.pop_lru() {
-                Some((_, old)) => inner.bytes -= old.png.len(),
+        while self.bytes > self.capacity {
+            match self.entries.pop_lru() {
+                Some((_, old)) => self.bytes -= old.png.len(),
                 None => break,
             }
         }
-    }
-
-    /// Bytes held now.
-    pub fn bytes(&self) -> usize {
-        self.lock().bytes
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
-        self.inner.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
@@ -103,7 +120,7 @@ mod tests {
 
     #[test]
     fn evicts_oldest_past_capacity() {
-        let cache = PngCache::new(10);
+        let cache = PngCache::new(11); // 10 bytes last, 1 is for brief cards
         cache.put("a".into(), Bytes::from(vec![0; 4]));
         cache.put("b".into(), Bytes::from(vec![0; 4]));
         assert!(cache.get("a").is_some()); // a is now the most recent
@@ -116,8 +133,23 @@ mod tests {
     }
 
     #[test]
+    fn ordinary_cards_do_not_evict_a_brief_one() {
+        let cache = PngCache::new(80);
+        cache.put_for(
+            "p".into(),
+            Bytes::from(vec![1; 4]),
+            1,
+            Duration::from_secs(60),
+        );
+        for i in 0..100 {
+            cache.put(format!("c{i}"), Bytes::from(vec![0; 10]));
+        }
+        assert!(cache.get("p").is_some());
+    }
+
+    #[test]
     fn a_card_with_placeholders_expires() {
-        let cache = PngCache::new(100);
+        let cache = PngCache::new(100); // 12 bytes for brief cards
         cache.put_for(
             "p".into(),
             Bytes::from(vec![1; 4]),
@@ -128,5 +160,12 @@ mod tests {
         cache.put_for("gone".into(), Bytes::from(vec![1; 4]), 1, Duration::ZERO);
         assert_eq!(cache.get("gone"), None, "expired");
         assert_eq!(cache.bytes(), 4, "the expired entry's bytes are released");
+        cache.put_for(
+            "big".into(),
+            Bytes::from(vec![1; 13]),
+            1,
+            Duration::from_secs(60),
+        );
+        assert_eq!(cache.get("big"), None, "larger than the brief share");
     }
 }
