@@ -33,6 +33,7 @@
 pub mod card;
 pub mod error;
 pub mod farm;
+pub mod golden;
 pub mod listening;
 pub mod metrics;
 pub mod opt_out;
