@@ -10,6 +10,7 @@ mod schema;
 mod serve;
 mod sign_url;
 mod stats;
+mod studio;
 mod templates;
 mod worker;
 
@@ -63,6 +64,8 @@ enum Command {
     Schema,
     /// Turn one listener's Spotify listening history into their stats JSON for a year.
     Stats(stats::Args),
+    /// The designers' page: every card of one person, re-rendered on every save.
+    Studio(studio::Args),
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -81,6 +84,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Command::SignUrl(a) => sign_url::run(a),
         Command::Schema => schema::run(),
         Command::Stats(a) => stats::run(a),
+        Command::Studio(a) => studio::run(a, &templates, &fonts),
     }
 }
 

@@ -21,6 +21,8 @@
 //! - [`server`]: cards over HTTP, from posted stats or a [`server::store`].
 //! - [`listening`]: one listener's real listening history (a Spotify export) → their
 //!   [`Stats`] for a year, by the rules in the README.
+//! - [`studio`]: the designers' page: every card of one person, live as templates, fonts and
+//!   stats are saved, beside its [`golden`] image.
 //!
 //! Arrows point one way: `card` uses nothing above it; `farm` and `server` use `card`; the
 //! binary's CLI uses them all; `listening` uses only `card::model`. Every front end renders
@@ -39,6 +41,7 @@ pub mod metrics;
 pub mod opt_out;
 pub mod redact;
 pub mod server;
+pub mod studio;
 
 pub use card::{Card, Renderer, Source, Stats};
 pub use error::{Error, Result};
