@@ -434,3 +434,49 @@ async fn blesses_exactly_as_the_golden_test_does_and_only_on_loopback() {
     let n = golden::differing_pixels(&committed, &golden::decode(&blessed).unwrap()).unwrap();
     assert!(n <= golden::MAX_DIFFERING_PIXELS, "{n}");
 }
+
+#[tokio::test]
+async fn saving_the_dataset_re_renders_its_users() {
+    let dir = TempDir::new("studio_data");
+    let data = dir.path().join("users.jsonl");
+    let sample = std::fs::read_to_string(repo().join("data/sample.jsonl")).unwrap();
+    let demo = sample.lines().next().unwrap();
+    std::fs::write(&data, format!("{demo}\n")).unwrap();
+    common::studio::copy_dir(&repo().join("data/photos"), &dir.path().join("photos"));
+    let workspace = std::sync::Arc::new(
+        cardfarm::studio::Workspace::open(cardfarm::studio::Config {
+            templates: repo().join("templates"),
+            fonts: repo().join("fonts"),
+            data: Some(data.clone()),
+            fixtures: None,
+            golden: None,
+            user: None,
+            loopback: true,
+        })
+        .unwrap(),
+    );
+    let _watcher = cardfarm::studio::watch(workspace.clone()).unwrap();
+    let mut changes = workspace.subscribe();
+    let who = cardfarm::studio::Who::User("demo".into());
+    let before = workspace.card(&who, "minutes", "story").await.unwrap();
+
+    std::fs::write(
+        &data,
+        format!("{}\n", demo.replace("Alex Rivera", "Sam Doe")),
+    )
+    .unwrap();
+    let change = tokio::time::timeout(Duration::from_secs(5), changes.recv())
+        .await
+        .expect("a change within 5 s of the save")
+        .unwrap();
+    assert_eq!(change.what, "data");
+    assert_eq!(
+        workspace.person(&who).unwrap().stats.display_name,
+        "Sam Doe"
+    );
+    let after = workspace.card(&who, "minutes", "story").await.unwrap();
+    assert_ne!(
+        before.result.as_deref().unwrap(),
+        after.result.as_deref().unwrap()
+    );
+}
