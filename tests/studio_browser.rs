@@ -1,7 +1,7 @@
 //! The studio's real page in headless Chromium, driven over WebDriver (chromedriver and
 //! fantoccini): the gallery shows every card, a saved template updates its card without a
 //! reload, a broken template shows its error while the others still show, the stats editor
-//! changes the name on a card, and the safe-zone overlay toggles.
+//! changes the name on a card, and the safe-zone overlay toggles (a card opens with Enter).
 //!
 //! Needs Debian's `chromium` and `chromium-driver` (`.ci/run` installs them). Screenshots of
 //! every step are written to `target/studio-browser/`; look at them.
@@ -368,13 +368,14 @@ async fn steps(client: Client, s: Studio, addr: std::net::SocketAddr) {
         .unwrap();
 
     // ── The 1:1 view's safe-zone overlay toggles (click, then the S key).
+    // With the keyboard: each card is a button; Enter opens it.
     client
         .find(Locator::Css(
             "figure[data-key=\"minutes/story\"] button.open",
         ))
         .await
         .unwrap()
-        .click()
+        .send_keys(&fantoccini::key::Key::Enter)
         .await
         .unwrap();
     until(&client, "the 1:1 view", UPDATE, "document.getElementById('zoom').open && document.getElementById('zoom-card').naturalWidth === 1080").await;
