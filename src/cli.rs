@@ -11,6 +11,7 @@ mod schema;
 mod serve;
 mod sign_url;
 mod stats;
+mod studio;
 mod templates;
 mod worker;
 
@@ -67,6 +68,8 @@ enum Command {
     Stats(stats::Args),
     /// Load a dataset into the PostgreSQL stats store the server reads.
     Import(import::Args),
+    /// The designers' page: every card of one person, re-rendered on every save.
+    Studio(studio::Args),
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -86,6 +89,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Command::Schema => schema::run(),
         Command::Stats(a) => stats::run(a),
         Command::Import(a) => import::run(a),
+        Command::Studio(a) => studio::run(a, &templates, &fonts),
     }
 }
 

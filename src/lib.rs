@@ -22,6 +22,8 @@
 //! - [`listening`]: one listener's real listening history (a Spotify export) → their
 //!   [`Stats`] for a year, by the rules in the README; a folder of many listeners → a
 //!   dataset with the percentile badge ([`listening::population`]).
+//! - [`studio`]: the designers' page: every card of one person, live as templates, fonts and
+//!   stats are saved, beside its [`golden`] image.
 //!
 //! Arrows point one way: `card` uses nothing above it; `farm` and `server` use `card`; the
 //! binary's CLI uses them all; `listening` uses only `card::model`. Every front end renders
@@ -35,11 +37,13 @@
 pub mod card;
 pub mod error;
 pub mod farm;
+pub mod golden;
 pub mod listening;
 pub mod metrics;
 pub mod opt_out;
 pub mod redact;
 pub mod server;
+pub mod studio;
 
 pub use card::{Card, Renderer, Source, Stats};
 pub use error::{Error, Result};

@@ -105,6 +105,18 @@ impl Templates {
     /// Loads and compiles every template under `root` (folders with a `template.toml`) and the
     /// shared partials in `root/_partials/*.hbs`.
     pub fn load(root: &Path, fonts: Arc<Fonts>) -> Result<Templates> {
+        let (templates, mut broken) = Templates::load_each(root, fonts)?;
+        match broken.is_empty() {
+            true => Ok(templates),
+            false => Err(broken.swap_remove(0).1),
+        }
+    }
+
+    /// Like [`load`](Self::load), but a template that does not load is set aside with its
+    /// error instead of failing them all, so a designer's studio keeps showing the others.
+    /// Broken shared partials, or no template loading at all, still fail.
+    #[allow(clippy::type_complexity)]
+    pub fn load_each(root: &Path, fonts: Arc<Fonts>) -> Result<(Templates, Vec<(String, Error)>)> {
         let mut registry = Handlebars::new();
         registry.set_strict_mode(true);
         registry.set_prevent_indent(true);
@@ -134,9 +146,9 @@ impl Templates {
         }
 
         let mut templates = BTreeMap::new();
+        let mut broken_templates = Vec::new();
         for dir in sorted_entries(root)? {
-            let manifest_file = dir.join("template.toml");
-            if !manifest_file.is_file() {
+            if !dir.join("template.toml").is_file() {
                 continue;
             }
             let name = dir
@@ -144,67 +156,49 @@ impl Templates {
                 .and_then(|s| s.to_str())
                 .unwrap_or_default()
                 .to_string();
-            let manifest: Manifest = toml::from_str(&read(&manifest_file)?)
-                .map_err(|e| broken(&manifest_file, e.to_string()))?;
-            let mut formats = BTreeMap::new();
-            for (format_name, f) in manifest.formats {
-                if !(16..=4096).contains(&f.width) || !(16..=4096).contains(&f.height) {
-                    return Err(broken(
-                        &manifest_file,
-                        format!("format `{format_name}`: width and height must be 16 to 4096"),
-                    ));
+            match load_template(&mut registry, &dir, &name) {
+                Ok(template) => {
+                    templates.insert(name, template);
                 }
-                let layer_file = dir.join(&f.layer);
-                let layer = format!("{name}/{format_name}");
-                registry
-                    .register_template_string(&layer, read(&layer_file)?)
-                    .map_err(|e| broken(&layer_file, template_error(&e)))?;
-                let background = match &f.background {
-                    Some(file) => {
-                        let file = dir.join(file);
-                        Some(Background {
-                            svg: read(&file)?,
-                            file,
-                            pixmap: OnceLock::new(),
-                        })
-                    }
-                    None => None,
-                };
-                formats.insert(
-                    format_name.clone(),
-                    Format {
-                        name: format_name,
-                        width: f.width,
-                        height: f.height,
-                        photos: f.photos.min(crate::card::model::MAX_LIST),
-                        photo_size: f.photo_size.clamp(16, 2048),
-                        layer,
-                        layer_file,
-                        background,
-                    },
-                );
+                Err(e) => broken_templates.push((name, e)),
             }
-            templates.insert(
-                name.clone(),
-                Template {
-                    name,
-                    description: manifest.description,
-                    version: manifest.version,
-                    formats,
-                },
-            );
         }
         if templates.is_empty() {
+            if let Some((_, e)) = broken_templates.into_iter().next() {
+                return Err(e);
+            }
             return Err(Error::BrokenTemplate {
                 file: root.display().to_string(),
                 message: "no template folders (with a template.toml) found".into(),
             });
         }
-        Ok(Templates {
+        let templates = Templates {
             root: root.to_path_buf(),
             registry,
             templates,
-        })
+        };
+        Ok((templates, broken_templates))
+    }
+
+    /// Takes over the rasterized backgrounds of `previous` whose SVG and size are unchanged,
+    /// so reloading after one template's edit re-draws only that template's backgrounds.
+    /// Only valid when both were loaded with the same fonts.
+    pub fn adopt_backgrounds(&self, previous: &Templates) {
+        for t in self.templates.values() {
+            for f in t.formats.values() {
+                let Some(bg) = &f.background else { continue };
+                let old = previous
+                    .templates
+                    .get(&t.name)
+                    .and_then(|pt| pt.formats.get(&f.name))
+                    .filter(|pf| (pf.width, pf.height) == (f.width, f.height))
+                    .and_then(|pf| pf.background.as_ref())
+                    .filter(|pb| pb.svg == bg.svg);
+                if let Some(drawn) = old.and_then(|pb| pb.pixmap.get()) {
+                    let _ = bg.pixmap.set(drawn.clone());
+                }
+            }
+        }
     }
 
     /// The folder the templates came from.
@@ -254,6 +248,63 @@ impl Templates {
                 message: render_error(&e, &format.layer_file),
             })
     }
+}
+
+/// Loads one template folder: its manifest, its layers (registered in `registry` as
+/// `name/format`) and its backgrounds.
+fn load_template(registry: &mut Handlebars<'static>, dir: &Path, name: &str) -> Result<Template> {
+    let broken = |file: &Path, message: String| Error::BrokenTemplate {
+        file: file.display().to_string(),
+        message,
+    };
+    let read = |file: &Path| std::fs::read_to_string(file).map_err(|e| Error::io(file, e));
+    let manifest_file = dir.join("template.toml");
+    let manifest: Manifest = toml::from_str(&read(&manifest_file)?)
+        .map_err(|e| broken(&manifest_file, e.to_string()))?;
+    let mut formats = BTreeMap::new();
+    for (format_name, f) in manifest.formats {
+        if !(16..=4096).contains(&f.width) || !(16..=4096).contains(&f.height) {
+            return Err(broken(
+                &manifest_file,
+                format!("format `{format_name}`: width and height must be 16 to 4096"),
+            ));
+        }
+        let layer_file = dir.join(&f.layer);
+        let layer = format!("{name}/{format_name}");
+        registry
+            .register_template_string(&layer, read(&layer_file)?)
+            .map_err(|e| broken(&layer_file, template_error(&e)))?;
+        let background = match &f.background {
+            Some(file) => {
+                let file = dir.join(file);
+                Some(Background {
+                    svg: read(&file)?,
+                    file,
+                    pixmap: OnceLock::new(),
+                })
+            }
+            None => None,
+        };
+        formats.insert(
+            format_name.clone(),
+            Format {
+                name: format_name,
+                width: f.width,
+                height: f.height,
+                photos: f.photos.min(crate::card::model::MAX_LIST),
+                photo_size: f.photo_size.clamp(16, 2048),
+                layer,
+                layer_file,
+                background,
+            },
+        );
+    }
+    Ok(Template {
+        name: name.to_string(),
+        description: manifest.description,
+        version: manifest.version,
+        formats,
+    })
 }
 
 fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>> {
