@@ -59,6 +59,8 @@ const EDGES: &[(&str, &[&str])] = &[
     ("corrupt-image", &["top-artists"]),
     ("night-owl", &["listening-clock"]),
     ("early-bird", &["listening-clock"]),
+    // `cardfarm stats` on data/generate_listening.py's Spotify export (tests/stats_formats.rs).
+    ("generated-listener", &["top-artists", "summary"]),
 ];
 
 struct Case {

@@ -481,3 +481,69 @@ fn a_generated_listener_in_every_format_gets_the_generators_figures() {
         }
     }
 }
+
+/// The stats of the generated listener's Spotify export, as committed beside the other
+/// fixtures: the golden images draw them.
+const GENERATED: &str = "tests/fixtures/generated-listener.json";
+
+#[test]
+fn a_generated_export_makes_every_card() {
+    let dir = TempDir::new("stats-cards");
+    let truth = generate(dir.path());
+    let o = cardfarm(
+        &[
+            "stats",
+            "my_spotify_data.zip",
+            "--tz",
+            "Europe/Berlin",
+            "--genres",
+            "genres.csv",
+            "--user-id",
+            "generated-listener",
+            "--display-name",
+            "Ana Conceição",
+            "--out",
+            "me.json",
+        ],
+        dir.path(),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let me: Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("me.json")).unwrap()).unwrap();
+    let want = &truth["formats"]["spotify-zip"]["local"]["2026"];
+    assert_eq!(me["minutes_listened"], want["minutes_listened"]);
+    assert_eq!(me["top_artists"], want["top_artists"]);
+    // The committed fixture is this output; regenerate it with the command above if the
+    // generator changes (and re-bless the goldens that draw it).
+    let fixture: Value =
+        serde_json::from_slice(&std::fs::read(repo().join(GENERATED)).unwrap()).unwrap();
+    assert_eq!(
+        me, fixture,
+        "{GENERATED} is not the generator's current output"
+    );
+
+    let o = cardfarm(
+        &["render", "--stats", "me.json", "--all", "--out", "cards"],
+        dir.path(),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut made: Vec<String> = std::fs::read_dir(dir.path().join("cards"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    made.sort();
+    // Every template in story, and summary also square and landscape.
+    let mut want: Vec<String> = common::TEMPLATES
+        .iter()
+        .map(|t| format!("generated-listener-{t}-story.png"))
+        .collect();
+    want.push("generated-listener-summary-landscape.png".into());
+    want.push("generated-listener-summary-square.png".into());
+    want.sort();
+    assert_eq!(made, want);
+    for name in &made {
+        let png = std::fs::read(dir.path().join("cards").join(name)).unwrap();
+        let img = image::load_from_memory(&png).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(img.width() >= 1080, "{name}");
+    }
+}
