@@ -17,7 +17,8 @@ use sha2::{Digest, Sha256};
 /// take the memory a whole file would.
 pub const MAX_ROW: usize = 1 << 20;
 
-/// A JSON value whose strings borrow from the row text where they can.
+/// A JSON value whose strings borrow from the row text where they can. An object's fields are
+/// kept sorted by key.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Json<'a> {
     Null,
@@ -39,7 +40,13 @@ impl<'a> Json<'a> {
     /// A field of an object (the last one, if the key repeats, as `serde_json` does).
     pub fn get(&self, key: &str) -> Option<&Json<'a>> {
         match self {
-            Json::Object(fields) => fields.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v),
+            Json::Object(fields) => {
+                // Fields are sorted by key (stable, see `visit_map`): the last of equal keys
+                // is just before the first greater one.
+                let after = fields.partition_point(|(k, _)| k.as_ref() <= key);
+                let (k, v) = fields.get(after.checked_sub(1)?)?;
+                (k == key).then_some(v)
+            }
             _ => None,
         }
     }
@@ -121,10 +128,7 @@ impl<'a> Json<'a> {
             Json::Object(fields) => {
                 h.update(b"{");
                 h.update((fields.len() as u64).to_le_bytes());
-                let mut order: Vec<usize> = (0..fields.len()).collect();
-                order.sort_by(|&a, &b| fields[a].0.cmp(&fields[b].0));
-                for i in order {
-                    let (key, value) = &fields[i];
+                for (key, value) in fields {
                     feed_str(h, b'k', key);
                     value.feed(h);
                 }
@@ -199,6 +203,9 @@ impl<'de> Visitor<'de> for JsonVisitor {
         while let Some(Key(key)) = map.next_key()? {
             fields.push((key, map.next_value()?));
         }
+        // Sorted once here, fields are in canonical order for the fingerprint and can be
+        // looked up by binary search. Stable, so repeated keys keep their order.
+        fields.sort_by(|a: &(Cow<str>, Json), b| a.0.cmp(&b.0));
         Ok(Json::Object(fields))
     }
 }
@@ -306,18 +313,30 @@ impl<R: BufRead> ArrayRows<R> {
                 return Ok(Next::BrokenOff);
             }
             let mut end = None;
-            for (i, &b) in buf.iter().enumerate() {
+            let mut i = 0;
+            while i < buf.len() {
                 if in_string {
                     if escaped {
                         escaped = false;
-                    } else if b == b'\\' {
-                        escaped = true;
-                    } else if b == b'"' {
-                        in_string = false;
+                        i += 1;
+                        continue;
+                    }
+                    // Most of a row is inside strings: jump to the next quote or backslash.
+                    match memchr::memchr2(b'"', b'\\', &buf[i..]) {
+                        None => i = buf.len(),
+                        Some(j) => {
+                            i += j;
+                            if buf[i] == b'\\' {
+                                escaped = true;
+                            } else {
+                                in_string = false;
+                            }
+                            i += 1;
+                        }
                     }
                     continue;
                 }
-                match b {
+                match buf[i] {
                     b'"' => in_string = true,
                     b'[' | b'{' => depth += 1,
                     b']' | b'}' if depth > 0 => depth -= 1,
@@ -331,6 +350,7 @@ impl<R: BufRead> ArrayRows<R> {
                     }
                     _ => {}
                 }
+                i += 1;
             }
             let (take, found) = match end {
                 Some((i, last)) => (i, Some(last)),
@@ -450,6 +470,38 @@ mod tests {
         );
         let mut r = ArrayRows::new(&b"\xEF\xBB\xBF  {}"[..]);
         assert!(!r.open().unwrap());
+    }
+
+    #[test]
+    fn rows_are_cut_alike_whatever_the_buffer_size() {
+        let text = r#"[{"a": "q\"],{", "b": ["\\", {"c": 1}]}, {"d": "é,]"} ]"#;
+        for capacity in [1, 2, 3, 7, 64] {
+            let mut r =
+                ArrayRows::new(std::io::BufReader::with_capacity(capacity, text.as_bytes()));
+            assert!(r.open().unwrap());
+            let mut got = Vec::new();
+            while r.next_row().unwrap() == Next::Row {
+                got.push(String::from_utf8(r.row().to_vec()).unwrap());
+            }
+            assert_eq!(
+                got,
+                [
+                    r#"{"a": "q\"],{", "b": ["\\", {"c": 1}]}"#,
+                    r#" {"d": "é,]"} "#
+                ],
+                "capacity {capacity}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_repeated_key_reads_as_its_last_value() {
+        let row = Json::parse(br#"{"b": 1, "a": 2, "b": 3, "c": null}"#).unwrap();
+        assert_eq!(row.get("b"), Some(&Json::U64(3)));
+        assert_eq!(row.get("a"), Some(&Json::U64(2)));
+        assert!(row.get("c").unwrap().is_null());
+        assert_eq!(row.get("d"), None);
+        assert_eq!(row.get(""), None);
     }
 
     #[test]
