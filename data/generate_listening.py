@@ -30,6 +30,7 @@ reuse the row writers (`spotify_extended_row`, `spotify_account_row`, `listenbra
 Usage:
     python3 data/generate_listening.py [--out DIR] [--seed N] [--streams-per-year N]
     python3 data/generate_listening.py --heavy 300000 --out DIR   # the benchmark's listener
+    python3 data/generate_listening.py --sample-genres data/genres.csv  # the sample's genres
 
 Only the Python standard library is needed.
 """
@@ -476,17 +477,22 @@ def entry(name: str) -> zipfile.ZipInfo:
 FAKE_PDF = b"%PDF-1.4\n% ReadMeFirst: not a listening history\n%%EOF\n"
 
 
-def write_all(out: str, seed: int = SEED, per_year: int = STREAMS_PER_YEAR) -> dict:
-    listener = Listener(seed, per_year=per_year)
-    rng = random.Random(seed + 1)
-    os.makedirs(out, exist_ok=True)
-    genres = {a.name: list(a.genres) for a in listener.artists[:10]}  # the tail has none
-    with open(os.path.join(out, "genres.csv"), "w", encoding="utf-8", newline="") as f:
+def write_genres(path: str, genres: dict[str, list[str]]) -> None:
+    """The `--genres` CSV: a header, then one `artist,genre` row per pair."""
+    with open(path, "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(["artist", "genre"])
         for name, gs in genres.items():
             for g in gs:
                 w.writerow([name, g])
+
+
+def write_all(out: str, seed: int = SEED, per_year: int = STREAMS_PER_YEAR) -> dict:
+    listener = Listener(seed, per_year=per_year)
+    rng = random.Random(seed + 1)
+    os.makedirs(out, exist_ok=True)
+    genres = {a.name: list(a.genres) for a in listener.artists[:10]}  # the tail has none
+    write_genres(os.path.join(out, "genres.csv"), genres)
 
     exports: dict[str, tuple[list[str], Export]] = {}
 
@@ -575,9 +581,14 @@ def main(argv=None) -> int:
     ap.add_argument("--streams-per-year", type=int, default=STREAMS_PER_YEAR)
     ap.add_argument("--heavy", type=int, metavar="ROWS",
                     help="write only a heavy listener's Spotify extended history of ROWS rows (benchmark)")
+    ap.add_argument("--sample-genres", metavar="FILE",
+                    help="write only the genres of generate_sample.py's artists to FILE (data/genres.csv)")
     ap.add_argument("--core-fields", action="store_true",
                     help="with --heavy: only the fields the rules read, and a few more")
     args = ap.parse_args(argv)
+    if args.sample_genres:
+        write_genres(args.sample_genres, {a.name: list(a.genres) for a in ARTISTS})
+        return 0
     if args.heavy:
         write_heavy(args.out, args.heavy, args.seed, args.core_fields)
         return 0

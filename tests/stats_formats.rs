@@ -547,3 +547,17 @@ fn a_generated_export_makes_every_card() {
         assert!(img.width() >= 1080, "{name}");
     }
 }
+
+#[test]
+fn the_bundled_genres_file_reads() {
+    let genres = cardfarm::listening::genre::Genres::read(&repo().join("data/genres.csv"))
+        .expect("data/genres.csv is a genres file");
+    let aurora: Vec<&str> = genres
+        .of("Aurora Vale")
+        .unwrap()
+        .iter()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(aurora, ["dream pop", "indie pop"]);
+    assert!(genres.of("空のクジラ").is_some());
+}

@@ -13,6 +13,8 @@ use std::path::PathBuf;
 
 use jiff::Timestamp;
 
+use crate::card::model::MAX_STRING_CHARS;
+
 /// Malformed rows named in the summary; the rest are only counted.
 pub const MALFORMED_EXAMPLES: usize = 5;
 
@@ -74,6 +76,16 @@ impl<'a> Listen<'a> {
             ms,
             estimated: false,
         })
+    }
+}
+
+/// A name cut to the longest a stats string may be, so a hostile export's 10,000-character
+/// artist makes a shortened name on the card rather than stats that fail to validate. Names
+/// that share their first [`MAX_STRING_CHARS`] characters become one.
+fn cap(name: &str) -> &str {
+    match name.char_indices().nth(MAX_STRING_CHARS) {
+        Some((end, _)) => &name[..end],
+        None => name,
     }
 }
 
@@ -155,7 +167,7 @@ impl History {
     pub fn add(&mut self, listen: &Listen) {
         let track = match (listen.track, listen.artist) {
             (Some(title), Some(artist)) if !title.is_empty() && !artist.is_empty() => {
-                Some(self.track_id(title, artist))
+                Some(self.track_id(cap(title), cap(artist)))
             }
             _ => None,
         };
@@ -227,5 +239,41 @@ impl History {
     pub fn music(&self, play: &Play) -> Option<(&str, &str)> {
         let (title, artist) = self.track(play.track?);
         Some((title, self.artist(artist)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_interned_once_and_cut_to_a_stats_string() {
+        let mut h = History::default();
+        let long = "é".repeat(MAX_STRING_CHARS + 5);
+        for (title, artist) in [("T", "A"), ("T", "A"), ("U", "A"), ("T", long.as_str())] {
+            h.add(&Listen {
+                track: Some(title),
+                artist: Some(artist),
+                start_ms: 0,
+                ms: 1,
+                estimated: false,
+            });
+        }
+        h.add(&Listen {
+            track: None,
+            artist: Some("A"),
+            start_ms: 0,
+            ms: 1,
+            estimated: false,
+        });
+        assert_eq!(
+            (h.artist_count(), h.track_count(), h.plays.len()),
+            (2, 3, 5)
+        );
+        assert_eq!(h.plays[0].track, h.plays[1].track);
+        assert_eq!(h.music(&h.plays[2]), Some(("U", "A")));
+        assert_eq!(h.music(&h.plays[4]), None);
+        let (_, artist) = h.music(&h.plays[3]).unwrap();
+        assert_eq!(artist.chars().count(), MAX_STRING_CHARS);
     }
 }
