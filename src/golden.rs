@@ -71,6 +71,8 @@ pub const EDGES: &[(&str, &[&str])] = &[
     ("corrupt-image", &["top-artists"]),
     ("night-owl", &["listening-clock"]),
     ("early-bird", &["listening-clock"]),
+    // `cardfarm stats` on data/generate_listening.py's Spotify export (tests/stats_formats.rs).
+    ("generated-listener", &["top-artists", "summary"]),
 ];
 
 /// One golden case: a fixture (the file stem in `tests/fixtures/`) on a template and format.

@@ -313,7 +313,7 @@ pub fn build(
             tz: options.tz.clone(),
             year: options.year,
         };
-        let year = match rules::year(&history.plays, genres, &rules) {
+        let year = match rules::year(&history, genres, &rules) {
             Ok(year) => year,
             Err(Error::NoMusic { .. } | Error::Empty) => continue,
             Err(e) => {
