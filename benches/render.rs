@@ -2,6 +2,11 @@
 //! of the story cards: fill, parse, rasterize, encode.
 //!
 //! `cargo bench --bench render` (add `-- end_to_end` or `-- stages` to pick a group).
+//!
+//! Each card is measured twice in the same run: `<template>/<format>` is the card as the
+//! renderer makes it (only the bands its layer changed are compressed), and
+//! `<template>/<format>/whole` the same stages ending in the whole-image encoder
+//! ([`png::encode`], the encoder before bands), so the two compare on the same load.
 
 use std::path::Path;
 
@@ -37,6 +42,15 @@ fn end_to_end(c: &mut Criterion) {
             group.bench_function(format!("{}/{f}", t.name), |b| {
                 b.iter(|| renderer.render(source, &t.name, f).expect("renders"))
             });
+            let format = &t.formats[f];
+            group.bench_function(format!("{}/{f}/whole", t.name), |b| {
+                b.iter(|| {
+                    let filled = renderer.fill(source, t, format).expect("fills");
+                    let tree = renderer.parse(t, &filled).expect("parses");
+                    let pixmap = renderer.rasterize(t, format, &tree).expect("rasterizes");
+                    png::encode(&pixmap).expect("encodes")
+                })
+            });
         }
     }
     group.finish();
@@ -67,6 +81,9 @@ fn stages(c: &mut Criterion) {
             b.iter(|| renderer.rasterize(t, f, &tree).expect("rasterizes"))
         });
         group.bench_function(format!("{}/encode", t.name), |b| {
+            b.iter(|| renderer.encode(t, f, &pixmap).expect("encodes"))
+        });
+        group.bench_function(format!("{}/encode_whole", t.name), |b| {
             b.iter(|| png::encode(&pixmap).expect("encodes"))
         });
     }

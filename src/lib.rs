@@ -38,5 +38,5 @@ pub mod metrics;
 pub mod redact;
 pub mod server;
 
-pub use card::{Card, Renderer, Source, Stats};
+pub use card::{Card, Encoding, Renderer, Source, Stats};
 pub use error::{Error, Result};

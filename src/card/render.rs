@@ -14,6 +14,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use crate::card::backdrop::Backdrop;
+use crate::card::encoding::Encoding;
 use crate::card::fonts::Fonts;
 use crate::card::model::Stats;
 use crate::card::photo::{self, Photos, Prepared};
@@ -26,6 +27,14 @@ use crate::error::{Error, Result};
 #[derive(Debug, Clone)]
 pub struct Card {
     pub png: Png,
+    pub warnings: Vec<String>,
+}
+
+/// A rendered card in an [`Encoding`], and what went less than perfectly.
+#[derive(Debug, Clone)]
+pub struct Encoded {
+    pub bytes: Vec<u8>,
+    pub encoding: Encoding,
     pub warnings: Vec<String>,
 }
 
@@ -137,22 +146,41 @@ impl Renderer {
 
     /// Renders one card: stats → PNG.
     pub fn render(&self, source: Source, template: &str, format: &str) -> Result<Card> {
+        let card = self.render_as(source, template, format, Encoding::Png)?;
+        Ok(Card {
+            png: Png(card.bytes),
+            warnings: card.warnings,
+        })
+    }
+
+    /// Renders one card in an encoding: stats → PNG, WebP or JPEG bytes.
+    pub fn render_as(
+        &self,
+        source: Source,
+        template: &str,
+        format: &str,
+        encoding: Encoding,
+    ) -> Result<Encoded> {
         let (t, f) = self.templates.get(template, format)?;
         guard(template, || {
             let filled = self.fill(source, t, f)?;
             let tree = self.parse(t, &filled)?;
             // The pixels live in this thread's buffer, reused card after card: a fresh 8 MB
             // allocation lands on pages the kernel must zero first.
-            let png = PIXELS.with_borrow_mut(|pixels| {
+            let bytes = PIXELS.with_borrow_mut(|pixels| {
                 let backdrop = self.background(t, f)?;
                 let pixmap =
                     self.rasterize_over(t, f, backdrop.as_deref(), &tree, std::mem::take(pixels))?;
-                let png = encode_over(backdrop.as_deref(), &pixmap);
+                let bytes = match encoding {
+                    Encoding::Png => encode_over(backdrop.as_deref(), &pixmap).map(|p| p.0),
+                    other => other.encode(&pixmap),
+                };
                 *pixels = pixmap.take();
-                png
+                bytes
             })?;
-            Ok(Card {
-                png,
+            Ok(Encoded {
+                bytes,
+                encoding,
                 warnings: filled.warnings,
             })
         })

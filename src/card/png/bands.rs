@@ -21,7 +21,7 @@ use crate::error::Result;
 /// rows compressed again); larger ones cost fewer piece headers.
 pub const BAND_ROWS: usize = 16;
 /// zlib level of the background's bands: compressed once per format, sent with every card.
-const BACKGROUND_LEVEL: u32 = 9;
+const BACKGROUND_LEVEL: u32 = 6;
 
 /// A background's rows, filtered and compressed in bands.
 pub struct Bands {
