@@ -123,6 +123,24 @@ pub struct Selection {
     formats: Option<Vec<String>>,
 }
 
+/// The cards' file format: `--encoding` and, for JPEG, `--quality`.
+#[derive(Debug, clap::Args)]
+pub struct EncodingArgs {
+    /// File format of the cards: png (lossless, the default), webp (lossless, smaller) or
+    /// jpeg (lossy, smallest; see --quality).
+    #[arg(long, default_value = "png", value_parser = ["png", "webp", "jpeg"])]
+    encoding: String,
+    /// JPEG quality, 1 to 100. Default: 90.
+    #[arg(long, value_name = "1-100")]
+    quality: Option<u8>,
+}
+
+impl EncodingArgs {
+    pub fn encoding(&self) -> anyhow::Result<cardfarm::card::Encoding> {
+        Ok(cardfarm::card::Encoding::new(&self.encoding, self.quality)?)
+    }
+}
+
 impl Selection {
     pub fn selection(&self) -> cardfarm::farm::job::CardSelection {
         cardfarm::farm::job::CardSelection {

@@ -45,5 +45,5 @@ pub mod redact;
 pub mod server;
 pub mod studio;
 
-pub use card::{Card, Renderer, Source, Stats};
+pub use card::{Card, Encoding, Renderer, Source, Stats};
 pub use error::{Error, Result};

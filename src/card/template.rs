@@ -20,6 +20,7 @@ use std::sync::{Arc, OnceLock};
 use handlebars::Handlebars;
 use serde::Deserialize;
 
+use crate::card::backdrop::Backdrop;
 use crate::card::fonts::Fonts;
 use crate::error::{Error, Result};
 
@@ -86,12 +87,12 @@ pub struct Format {
     pub(crate) background: Option<Background>,
 }
 
-/// The static part of a format, parsed and rasterized on first use.
+/// The static part of a format, parsed, rasterized and prepared on first use.
 #[derive(Debug)]
 pub(crate) struct Background {
     pub file: PathBuf,
     pub svg: String,
-    pub pixmap: OnceLock<std::result::Result<Arc<tiny_skia::Pixmap>, String>>,
+    pub prepared: OnceLock<std::result::Result<Arc<Backdrop>, String>>,
 }
 
 /// Every template in a folder, compiled.
@@ -194,8 +195,8 @@ impl Templates {
                     .filter(|pf| (pf.width, pf.height) == (f.width, f.height))
                     .and_then(|pf| pf.background.as_ref())
                     .filter(|pb| pb.svg == bg.svg);
-                if let Some(drawn) = old.and_then(|pb| pb.pixmap.get()) {
-                    let _ = bg.pixmap.set(drawn.clone());
+                if let Some(drawn) = old.and_then(|pb| pb.prepared.get()) {
+                    let _ = bg.prepared.set(drawn.clone());
                 }
             }
         }
@@ -280,7 +281,7 @@ fn load_template(registry: &mut Handlebars<'static>, dir: &Path, name: &str) -> 
                 Some(Background {
                     svg: read(&file)?,
                     file,
-                    pixmap: OnceLock::new(),
+                    prepared: OnceLock::new(),
                 })
             }
             None => None,

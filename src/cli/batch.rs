@@ -23,6 +23,8 @@ pub struct Args {
     out: String,
     #[command(flatten)]
     cards: super::Selection,
+    #[command(flatten)]
+    encoding: super::EncodingArgs,
     /// Users rendered at once. Default: the number of cores.
     #[arg(long)]
     concurrency: Option<usize>,
@@ -36,6 +38,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args, templates: &Path, fonts: &Path) -> anyhow::Result<ExitCode> {
+    let encoding = args.encoding.encoding()?;
     let dataset = Dataset::open(&super::data_or_sample(args.data.clone()))?;
     let renderer = super::load_warm(templates, fonts)?;
     let concurrency = args
@@ -57,6 +60,7 @@ pub fn run(args: Args, templates: &Path, fonts: &Path) -> anyhow::Result<ExitCod
     let plan = Plan {
         cards: args.cards.selection(),
         concurrency,
+        encoding,
     };
     // An unknown template or format, or a plan that selects no card, fails here, before any work.
     let cards = batch::cards_per_user(&engine, &plan)? as u64;

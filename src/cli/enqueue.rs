@@ -17,6 +17,8 @@ pub struct Args {
     data: Option<PathBuf>,
     #[command(flatten)]
     cards: super::Selection,
+    #[command(flatten)]
+    encoding: super::EncodingArgs,
     /// Copies of each stream, when the streams are created (3 in a 3-node cluster).
     #[arg(long, default_value_t = 1)]
     replicas: usize,
@@ -51,6 +53,7 @@ pub fn run(args: Args, templates: &Path, fonts: &Path) -> anyhow::Result<ExitCod
     // The operator learns now, not from a million dead letters, that the plan selects nothing.
     let renderer = super::load(templates, fonts)?;
     let cards = args.cards.selection();
+    let encoding = args.encoding.encoding()?;
     cards.cards(renderer.templates())?;
     drop(renderer);
 
@@ -100,6 +103,7 @@ pub fn run(args: Args, templates: &Path, fonts: &Path) -> anyhow::Result<ExitCod
                     let job = Job {
                         stats: value,
                         cards: cards.clone(),
+                        encoding,
                     };
                     match publisher.publish(&job).await? {
                         Published::Sent => {

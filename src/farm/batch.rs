@@ -32,6 +32,8 @@ pub struct Plan {
     pub cards: CardSelection,
     /// Users rendered at once. Default: the number of cores.
     pub concurrency: usize,
+    /// The cards' file format. Default: PNG.
+    pub encoding: crate::card::encoding::Encoding,
 }
 
 /// One card that could not be made.
@@ -232,7 +234,7 @@ pub async fn run_observed(
             }
         };
         let job = match stats {
-            Ok(stats) => Job::new(&stats, plan.cards.clone()),
+            Ok(stats) => Job::new(&stats, plan.cards.clone()).encoded(plan.encoding),
             Err((user, e)) => {
                 absorb(&mut report, user, Err(e));
                 continue;

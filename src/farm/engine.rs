@@ -166,7 +166,9 @@ impl Engine {
                     continue;
                 }
             };
-            let key = job::key(self.sink.prefix(), &stats.user_id, &card);
+            // Another encoding is another file: its own key, and a stamp that names it.
+            let key = job::key(self.sink.prefix(), &stats.user_id, &card, job.encoding);
+            let fingerprint = job.encoding.fingerprint(fingerprint);
             if !self.skip_unchanged {
                 todo.push((card, key, fingerprint));
                 continue;
@@ -192,6 +194,7 @@ impl Engine {
         let images = self.images.clone();
         let specs: Vec<_> = todo.iter().map(|(c, _, _)| c.clone()).collect();
         let histogram = self.metrics.render_seconds.clone();
+        let encoding = job.encoding;
         // The one place cards are rendered.
         let rendered = self
             .threads
@@ -204,7 +207,7 @@ impl Engine {
                     .iter()
                     .map(|c| {
                         let started = Instant::now();
-                        let card = renderer.render(source, &c.template, &c.format);
+                        let card = renderer.render_as(source, &c.template, &c.format, encoding);
                         histogram
                             .with_label_values(&[c.template.as_str()])
                             .observe(started.elapsed().as_secs_f64());
@@ -224,7 +227,7 @@ impl Engine {
                         placeholder: !rendered.warnings.is_empty(),
                     };
                     outcome.warnings.extend(rendered.warnings);
-                    let png = rendered.png.0;
+                    let png = rendered.bytes;
                     let bytes = png.len() as u64;
                     let sink = self.sink.clone();
                     writes.push(async move {

@@ -8,6 +8,7 @@ use axum::http::{StatusCode, Uri};
 
 use super::error::ApiError;
 use super::{sign, Config};
+use crate::card::Encoding;
 
 /// The query of the render routes. Parsed here, not by axum's `Query`, so that a bad value
 /// answers JSON like every other error. Other parameters are ignored (but still signed).
@@ -15,6 +16,8 @@ use super::{sign, Config};
 pub(super) struct Params {
     pub format: Option<String>,
     pub exp: Option<u64>,
+    /// `encoding` and, for JPEG, `quality`. Default: PNG.
+    pub encoding: Encoding,
 }
 
 impl Params {
@@ -23,8 +26,9 @@ impl Params {
             .map_err(|e| ApiError::bad_request(e.body_text()))?;
         let mut params = Params::default();
         let mut seen = Vec::new();
+        let (mut encoding, mut quality) = (None, None);
         for (key, value) in pairs {
-            if !["format", "exp", "sig"].contains(&key.as_str()) {
+            if !["format", "exp", "sig", "encoding", "quality"].contains(&key.as_str()) {
                 continue;
             }
             if seen.contains(&key) {
@@ -40,10 +44,17 @@ impl Params {
                             ApiError::bad_request(sign::Refusal::BadExpiry.to_string())
                         })?)
                 }
+                "encoding" => encoding = Some(value),
+                "quality" => {
+                    quality = Some(value.parse().map_err(|_| {
+                        ApiError::bad_request(format!("quality `{value}` is not 1 to 100"))
+                    })?)
+                }
                 _ => {}
             }
             seen.push(key);
         }
+        params.encoding = Encoding::new(encoding.as_deref().unwrap_or("png"), quality)?;
         Ok(params)
     }
 }

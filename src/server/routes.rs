@@ -21,6 +21,7 @@ use super::prerender::{Outcome, Stored};
 use super::{openapi, sign, AppState};
 use crate::card::model::{is_valid_id, Stats, ID_RULE};
 use crate::card::render::Source;
+use crate::card::Encoding;
 use crate::farm::job::{self, CardSpec};
 
 /// A template as the API lists it.
@@ -102,6 +103,7 @@ pub(super) async fn render_posted(
     let query = Params::parse(&uri)?;
     let body = body.map_err(|e| body_error(&e, &state.config))?;
     let format = query.format.unwrap_or_else(|| "story".into());
+    let encoding = query.encoding;
     state.renderer.templates().get(&template, &format)?;
     if json_depth(&body) > MAX_JSON_DEPTH {
         return Err(ApiError::bad_request(format!(
@@ -121,6 +123,7 @@ pub(super) async fn render_posted(
         Origin::Posted,
         template,
         format,
+        encoding,
         &headers,
         "private, max-age=0, must-revalidate",
         Conditional::Ignored,
@@ -196,6 +199,7 @@ pub(super) async fn render_stored(
         .ok_or_else(|| ApiError::bad_request("expected /v1/cards/{user_id}/{template}.png"))?
         .to_string();
     let format = query.format.unwrap_or_else(|| "story".into());
+    let encoding = query.encoding;
     state.renderer.templates().get(&template, &format)?;
     // Checked before the store and before card storage, and answered like an unknown user:
     // an opted-out listener's card is neither drawn nor served from what the farm stored.
@@ -213,12 +217,14 @@ pub(super) async fn render_stored(
         max_age = max_age.min(exp.saturating_sub(now));
     }
     let cache_control = format!("public, max-age={}, s-maxage={max_age}", max_age.min(3600));
-    let key = state.config.cards.as_ref().map(|sink| {
+    // The farm's stored cards are PNGs: another encoding is always rendered.
+    let stored_cards = state.config.cards.as_ref().filter(|_| encoding.is_png());
+    let key = stored_cards.map(|sink| {
         let spec = CardSpec {
             template: template.clone(),
             format: format.clone(),
         };
-        job::key(sink.prefix(), &user_id, &spec)
+        job::key(sink.prefix(), &user_id, &spec, encoding)
     });
     card(
         &state,
@@ -226,6 +232,7 @@ pub(super) async fn render_stored(
         Origin::Stored(root),
         template,
         format,
+        encoding,
         &headers,
         &cache_control,
         Conditional::Honoured,
@@ -264,6 +271,8 @@ pub(super) const PLACEHOLDERS: &str = "cardfarm-placeholders";
 #[derive(Debug, Clone)]
 pub(super) struct Rendered {
     png: Bytes,
+    /// The encoding of `png`'s bytes (a PNG unless the request asked for another).
+    encoding: Encoding,
     /// Photos drawn as a placeholder.
     placeholders: usize,
 }
@@ -279,6 +288,7 @@ async fn card(
     origin: Origin,
     template: String,
     format: String,
+    encoding: Encoding,
     headers: &HeaderMap,
     cache_control: &str,
     conditional: Conditional,
@@ -298,7 +308,8 @@ async fn card(
     })
     .await
     .map_err(ApiError::internal)?;
-    let fingerprint = fingerprint?;
+    // The encoding is part of the card's identity: its ETag and cache key.
+    let fingerprint = encoding.fingerprint(fingerprint?);
     let etag = etag::etag(&fingerprint, &origin);
     let respond = |status: StatusCode, rendered: Option<Rendered>| -> Response {
         let mut placeholders = 0;
@@ -306,7 +317,8 @@ async fn card(
             // `Bytes` is shared, not copied: a cache hit hands the cached buffer to hyper.
             Some(r) => {
                 placeholders = r.placeholders;
-                (status, [(header::CONTENT_TYPE, "image/png")], r.png).into_response()
+                let content_type = r.encoding.content_type();
+                (status, [(header::CONTENT_TYPE, content_type)], r.png).into_response()
             }
             None => status.into_response(),
         };
@@ -327,7 +339,11 @@ async fn card(
     }
     if let Some((png, placeholders)) = state.cache.get(&etag) {
         state.metrics.cache_hits.inc();
-        let hit = Rendered { png, placeholders };
+        let hit = Rendered {
+            png,
+            encoding,
+            placeholders,
+        };
         return Ok(respond(StatusCode::OK, Some(hit)));
     }
     let stored = match (key, &state.config.cards) {
@@ -346,7 +362,7 @@ async fn card(
         let (state, etag) = (state.clone(), etag.clone());
         async move {
             let Some(stored) = stored else {
-                return render(state, stats, origin, template, format, etag).await;
+                return render(state, stats, origin, template, format, encoding, etag).await;
             };
             stored_or_render(state, stored, stats, origin, template, format, etag).await
         }
@@ -384,10 +400,20 @@ async fn stored_or_render(
         state.cache.put(etag, png.clone());
         return Ok(Rendered {
             png,
+            encoding: Encoding::Png,
             placeholders: 0,
         });
     }
-    let rendered = render(state.clone(), stats, origin, template, format, etag).await?;
+    let rendered = render(
+        state.clone(),
+        stats,
+        origin,
+        template,
+        format,
+        Encoding::Png,
+        etag,
+    )
+    .await?;
     // A placeholder may stand for a photo missing only for now, and storage that just failed
     // would most likely fail the write too: neither is written.
     if rendered.placeholders == 0 && outcome != Outcome::Error {
@@ -423,6 +449,7 @@ async fn render(
     origin: Origin,
     template: String,
     format: String,
+    encoding: Encoding,
     etag: String,
 ) -> Result<Rendered, ApiError> {
     let renderer = state.renderer.clone();
@@ -436,13 +463,14 @@ async fn render(
         .pool
         .run(&state.metrics, move || {
             let timer = render_seconds.start_timer();
-            let result = renderer.render(
+            let result = renderer.render_as(
                 Source {
                     stats: &stats,
                     root: origin.root(),
                 },
                 &t,
                 &f,
+                encoding,
             );
             match result {
                 Ok(_) => timer.observe_duration(),
@@ -461,7 +489,7 @@ async fn render(
     for warning in &card.warnings {
         tracing::warn!(%template, %warning, "card rendered with a placeholder");
     }
-    let png = Bytes::from(card.png.0);
+    let png = Bytes::from(card.bytes);
     // A placeholder may stand for a photo that is only missing for now: such a card is kept
     // for a minute, not for good.
     if card.warnings.is_empty() {
@@ -473,6 +501,7 @@ async fn render(
     }
     Ok(Rendered {
         png,
+        encoding,
         placeholders: card.warnings.len(),
     })
 }
