@@ -1,13 +1,18 @@
 //! End-to-end card rendering (stats → PNG bytes) per template and format, and the four stages
 //! of the story cards: fill, parse, rasterize, encode.
 //!
-//! `cargo bench --bench render` (add `-- end_to_end`, `-- stages` or `-- localized` to pick a
-//! group).
+//! `cargo bench --bench render` (add `-- end_to_end`, `-- stages`, `-- encodings` or
+//! `-- localized` to pick a group).
+//!
+//! Each card is measured twice in the same run: `<template>/<format>` is the card as the
+//! renderer makes it (only the bands its layer changed are compressed), and
+//! `<template>/<format>/whole` the same stages ending in the whole-image encoder
+//! ([`png::encode`], the encoder before bands), so the two compare on the same load.
 
 use std::path::Path;
 
 use cardfarm::card::png;
-use cardfarm::{Renderer, Source, Stats};
+use cardfarm::{Encoding, Renderer, Source, Stats};
 use criterion::{criterion_group, criterion_main, Criterion};
 
 // The allocator the `cardfarm` binary uses, so these figures are the binary's.
@@ -37,6 +42,26 @@ fn end_to_end(c: &mut Criterion) {
             renderer.render(source, &t.name, f).expect("renders");
             group.bench_function(format!("{}/{f}", t.name), |b| {
                 b.iter(|| renderer.render(source, &t.name, f).expect("renders"))
+            });
+            let format = &t.formats[f];
+            let spliced = renderer.render(source, &t.name, f).expect("renders").png.0;
+            let filled = renderer.fill(source, t, format).expect("fills");
+            let tree = renderer.parse(t, &filled).expect("parses");
+            let pixmap = renderer.rasterize(t, format, &tree).expect("rasterizes");
+            let whole = png::encode(&pixmap).expect("encodes").0;
+            eprintln!(
+                "bytes {}/{f}: {} spliced, {} whole",
+                t.name,
+                spliced.len(),
+                whole.len()
+            );
+            group.bench_function(format!("{}/{f}/whole", t.name), |b| {
+                b.iter(|| {
+                    let filled = renderer.fill(source, t, format).expect("fills");
+                    let tree = renderer.parse(t, &filled).expect("parses");
+                    let pixmap = renderer.rasterize(t, format, &tree).expect("rasterizes");
+                    png::encode(&pixmap).expect("encodes")
+                })
             });
         }
     }
@@ -74,6 +99,9 @@ fn stages(c: &mut Criterion) {
             })
         });
         group.bench_function(format!("{}/encode", t.name), |b| {
+            b.iter(|| renderer.encode(t, f, &pixmap).expect("encodes"))
+        });
+        group.bench_function(format!("{}/encode_whole", t.name), |b| {
             b.iter(|| png::encode(&pixmap).expect("encodes"))
         });
     }
@@ -145,6 +173,42 @@ fn localized(c: &mut Criterion) {
             })
         });
     }
+}
+
+/// Each story card in every encoding, end to end: time here, bytes printed once per card
+/// (`cargo bench --bench render -- encodings`).
+fn encodings(c: &mut Criterion) {
+    let (renderer, stats) = setup();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let source = Source {
+        stats: &stats,
+        root: Some(&root),
+    };
+    let all = [
+        Encoding::Png,
+        Encoding::Webp,
+        Encoding::Jpeg { quality: 90 },
+        Encoding::Jpeg { quality: 80 },
+    ];
+    let mut group = c.benchmark_group("encodings");
+    for t in renderer.templates().iter() {
+        if !t.formats.contains_key("story") {
+            continue;
+        }
+        for encoding in all {
+            let card = renderer
+                .render_as(source, &t.name, "story", encoding)
+                .expect("renders");
+            eprintln!("bytes {}/story/{encoding}: {}", t.name, card.bytes.len());
+            group.bench_function(format!("{}/{encoding}", t.name), |b| {
+                b.iter(|| {
+                    renderer
+                        .render_as(source, &t.name, "story", encoding)
+                        .expect("renders")
+                })
+            });
+        }
+    }
     group.finish();
 }
 
@@ -189,6 +253,6 @@ fn reference(c: &mut Criterion) {
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(20).measurement_time(std::time::Duration::from_secs(3));
-    targets = end_to_end, stages, localized, reference
+    targets = end_to_end, stages, encodings, localized, reference
 }
 criterion_main!(benches);

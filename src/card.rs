@@ -13,7 +13,9 @@
 //!    User text is laid out by [`text`] with the bundled [`fonts`]; artist images come
 //!    checked and pre-sized from [`photo`].
 //! 4. [`render`]: the stages in order; usvg parses, resvg paints over the cached background.
-//! 5. [`png`]: fast encoding → [`png::Png`].
+//! 5. [`png`]: fast encoding → [`png::Png`]; a card over a cached background compresses only
+//!    the rows its layer changed ([`backdrop`] keeps the background's compressed bands);
+//!    [`encoding`] names the other file formats a card can be delivered in (WebP, JPEG).
 //!
 //! A card's [`fingerprint`] hashes everything that decides its pixels (stats, template version,
 //! format, the photos' bytes) without rendering it: caches and ETags key on it.
@@ -23,6 +25,8 @@
 //! [`crate::server`], which use it.
 
 pub mod catalog;
+pub mod backdrop;
+pub mod encoding;
 pub mod fingerprint;
 pub mod fonts;
 pub mod model;
@@ -34,6 +38,7 @@ pub mod text;
 pub mod threads;
 pub mod view;
 
+pub use encoding::Encoding;
 pub use fingerprint::Fingerprint;
 pub use model::Stats;
-pub use render::{Card, Renderer, Source};
+pub use render::{Card, Encoded, Renderer, Source};

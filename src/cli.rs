@@ -4,12 +4,14 @@ mod batch;
 mod bench;
 mod dead_letters;
 mod enqueue;
+mod import;
 mod queue_status;
 mod render;
 mod schema;
 mod serve;
 mod sign_url;
 mod stats;
+mod studio;
 mod templates;
 mod worker;
 
@@ -61,8 +63,13 @@ enum Command {
     SignUrl(sign_url::Args),
     /// Print the JSON Schema of the stats format.
     Schema,
-    /// Turn one listener's Spotify listening history into their stats JSON for a year.
+    /// Turn one listener's Spotify listening history into their stats JSON for a year, or a
+    /// folder of listeners into a dataset (--population).
     Stats(stats::Args),
+    /// Load a dataset into the PostgreSQL stats store the server reads.
+    Import(import::Args),
+    /// The designers' page: every card of one person, re-rendered on every save.
+    Studio(studio::Args),
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -81,6 +88,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Command::SignUrl(a) => sign_url::run(a),
         Command::Schema => schema::run(),
         Command::Stats(a) => stats::run(a),
+        Command::Import(a) => import::run(a),
+        Command::Studio(a) => studio::run(a, &templates, &fonts),
     }
 }
 
@@ -114,12 +123,89 @@ pub struct Selection {
     formats: Option<Vec<String>>,
 }
 
+/// The cards' file format: `--encoding` and, for JPEG, `--quality`.
+#[derive(Debug, clap::Args)]
+pub struct EncodingArgs {
+    /// File format of the cards: png (lossless, the default), webp (lossless, smaller) or
+    /// jpeg (lossy, smallest; see --quality).
+    #[arg(long, default_value = "png", value_parser = ["png", "webp", "jpeg"])]
+    encoding: String,
+    /// JPEG quality, 1 to 100. Default: 90.
+    #[arg(long, value_name = "1-100")]
+    quality: Option<u8>,
+}
+
+impl EncodingArgs {
+    pub fn encoding(&self) -> anyhow::Result<cardfarm::card::Encoding> {
+        Ok(cardfarm::card::Encoding::new(&self.encoding, self.quality)?)
+    }
+}
+
 impl Selection {
     pub fn selection(&self) -> cardfarm::farm::job::CardSelection {
         cardfarm::farm::job::CardSelection {
             templates: self.templates.clone(),
             formats: self.formats.clone(),
         }
+    }
+}
+
+/// `--opt-out`: users who get no card (`batch`, `enqueue`, `worker`, `serve`).
+#[derive(Debug, Clone, clap::Args)]
+pub struct OptOutArgs {
+    /// Users who get no card: a file of user ids, one per line, or a postgres:// URL whose
+    /// `cardfarm_opt_out` table lists them. Read again every minute by long-running commands.
+    #[arg(
+        long = "opt-out",
+        env = "CARDFARM_OPT_OUT",
+        value_name = "FILE | postgres://…",
+        hide_env_values = true
+    )]
+    spec: Option<String>,
+}
+
+/// How often `worker` and `serve` read the opt-out list again.
+const OPT_OUT_REFRESH: std::time::Duration = std::time::Duration::from_secs(60);
+
+impl OptOutArgs {
+    /// The list now (empty without `--opt-out`). A list that cannot be read is an error:
+    /// no card is made while we cannot tell who opted out.
+    pub async fn load(&self) -> anyhow::Result<cardfarm::opt_out::OptOut> {
+        use anyhow::Context as _;
+        use cardfarm::opt_out::OptOut;
+        let Some(spec) = &self.spec else {
+            return Ok(OptOut::default());
+        };
+        if spec.starts_with("postgres://") || spec.starts_with("postgresql://") {
+            let pool = cardfarm::server::store::postgres_pool(spec)?;
+            return OptOut::from_postgres(&pool).await.context("opt-out list");
+        }
+        let path = PathBuf::from(spec);
+        // The file's errors name it, as "opt-out list FILE, line N: …".
+        Ok(tokio::task::spawn_blocking(move || OptOut::from_file(&path)).await??)
+    }
+
+    /// The list, loaded now and then read again every [`OPT_OUT_REFRESH`] for as long as the
+    /// runtime lives, so an opt-out during a long run is honoured. A failed re-read keeps the
+    /// list it had (logged): its opt-outs still hold.
+    pub async fn load_shared(&self) -> anyhow::Result<cardfarm::opt_out::Shared> {
+        let shared = cardfarm::opt_out::Shared::new(self.load().await?);
+        if self.spec.is_some() {
+            tracing::info!(users = shared.current().len(), "opt-out list loaded");
+            let (args, list) = (self.clone(), shared.clone());
+            tokio::spawn(async move {
+                loop {
+                    tokio::time::sleep(OPT_OUT_REFRESH).await;
+                    match args.load().await {
+                        Ok(fresh) => list.replace(fresh),
+                        Err(e) => {
+                            tracing::warn!(error = %format!("{e:#}"), "kept the opt-out list")
+                        }
+                    }
+                }
+            });
+        }
+        Ok(shared)
     }
 }
 

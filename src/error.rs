@@ -72,9 +72,14 @@ pub enum Error {
         height: u32,
     },
 
-    /// PNG encoding failed.
-    #[error("PNG encoding failed: {0}")]
+    /// Encoding the card's pixels failed.
+    #[error("encoding failed: {0}")]
     Encode(String),
+
+    /// An encoding (`--encoding`, `?encoding=`, a job's `encoding`) that does not exist, or a
+    /// JPEG quality out of range. Bad input: fatal.
+    #[error("{0}")]
+    BadEncoding(String),
 
     /// A stored record does not hold valid stats: the store's data is bad, not the request.
     #[error("stored stats of `{user_id}` are corrupt: {message}")]

@@ -20,23 +20,30 @@
 //!   through a NATS [`farm::queue`] drained by [`farm::worker`]s.
 //! - [`server`]: cards over HTTP, from posted stats or a [`server::store`].
 //! - [`listening`]: one listener's real listening history (a Spotify export) → their
-//!   [`Stats`] for a year, by the rules in the README.
+//!   [`Stats`] for a year, by the rules in the README; a folder of many listeners → a
+//!   dataset with the percentile badge ([`listening::population`]).
+//! - [`studio`]: the designers' page: every card of one person, live as templates, fonts and
+//!   stats are saved, beside its [`golden`] image.
 //!
 //! Arrows point one way: `card` uses nothing above it; `farm` and `server` use `card`; the
 //! binary's CLI uses them all; `listening` uses only `card::model`. Every front end renders
 //! through [`Renderer::render`] on the long-lived [`card::threads`], so the same input gives
 //! the same bytes everywhere. Beside
-//! the parts: the one [`Error`] type, the Prometheus text of [`metrics`] (with the panic hook
+//! the parts: the one [`Error`] type, the [`opt_out`] list of users who get no card, the
+//! Prometheus text of [`metrics`] (with the panic hook
 //! that logs and counts every panic), and [`redact`], which masks the secrets of any URL that
 //! is shown.
 
 pub mod card;
 pub mod error;
 pub mod farm;
+pub mod golden;
 pub mod listening;
 pub mod metrics;
+pub mod opt_out;
 pub mod redact;
 pub mod server;
+pub mod studio;
 
-pub use card::{Card, Renderer, Source, Stats};
+pub use card::{Card, Encoding, Renderer, Source, Stats};
 pub use error::{Error, Result};

@@ -71,6 +71,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// Renders running now, by ETag: concurrent misses for one card wait for one render.
     flights: Arc<flight::Flights<Result<routes::Rendered, ApiError>>>,
+    /// Permits for write-backs to the stored cards ([`Config::max_write_backs`]).
+    write_backs: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
@@ -85,6 +87,7 @@ impl AppState {
             cache: PngCache::new(config.cache_bytes),
             metrics: Arc::new(Metrics::new()),
             flights: flight::Flights::new(),
+            write_backs: Arc::new(tokio::sync::Semaphore::new(config.max_write_backs)),
             renderer,
             store,
             config,

@@ -36,7 +36,7 @@ async fn batch_renders_every_card_resumes_and_reports_failures() {
             formats: Some(vec!["story".into()]),
         },
         concurrency: 2,
-        locale: None,
+        ..Plan::default()
     };
     let finished = Arc::new(std::sync::atomic::AtomicU64::new(0));
     let first = batch::run(farm(), &dataset, &plan, {
@@ -108,7 +108,7 @@ async fn batch_renders_every_card_resumes_and_reports_failures() {
             formats: Some(vec!["square".into()]),
         },
         concurrency: 1,
-        locale: None,
+        ..Plan::default()
     };
     let err = batch::run(farm(), &dataset, &plan_without_cards, |_| {})
         .await
@@ -211,7 +211,7 @@ async fn a_line_that_is_not_utf8_is_reported_and_the_others_rendered() {
             formats: Some(vec!["story".into()]),
         },
         concurrency: 2,
-        locale: None,
+        ..Plan::default()
     };
     let report = batch::run(engine(folder_sink(&out), true), &dataset, &plan, |_| {})
         .await
@@ -274,7 +274,7 @@ async fn a_user_on_several_lines_gets_the_cards_of_the_last_record() {
             formats: Some(vec!["story".into()]),
         },
         concurrency: 4,
-        locale: None,
+        ..Plan::default()
     };
     let duplicates = Arc::new(std::sync::Mutex::new(Vec::new()));
     let observer = batch::Observer {

@@ -70,7 +70,7 @@ async fn a_batch_rerun_redraws_only_changed_cards_and_placeholders() {
     let plan = Plan {
         cards: cards(),
         concurrency: 2,
-        locale: None,
+        ..Plan::default()
     };
     let first = batch::run(farm.clone(), &dataset, &plan, |_| {})
         .await

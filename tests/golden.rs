@@ -9,121 +9,18 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
+use cardfarm::golden::{self, decode, differing_pixels, Case, MAX_DIFFERING_PIXELS};
 use cardfarm::{Renderer, Source, Stats};
 use common::{fixture, fixtures, repo};
 
-/// Per-channel difference that still counts as equal (float rounding across CPUs).
-const CHANNEL_TOLERANCE: u8 = 3;
-/// Pixels allowed to differ beyond the tolerance.
-const MAX_DIFFERING_PIXELS: usize = 16;
-
-/// Which edge fixtures are checked on which templates: where the edge shows.
-const EDGES: &[(&str, &[&str])] = &[
-    ("empty", common::TEMPLATES),
-    ("zeros", &["minutes", "top-genres", "listening-clock"]),
-    (
-        "maximal",
-        &["minutes", "top-artists", "top-songs", "summary"],
-    ),
-    (
-        "long-names",
-        &[
-            "minutes",
-            "top-artists",
-            "top-songs",
-            "top-genres",
-            "summary",
-        ],
-    ),
-    ("cjk", &["top-artists", "top-songs", "summary"]),
-    (
-        "rtl",
-        &["top-artists", "top-songs", "top-genres", "summary"],
-    ),
-    ("indic-thai", &["top-artists", "top-songs", "summary"]),
-    ("cyrillic-greek", &["top-artists", "top-songs", "summary"]),
-    (
-        "emoji",
-        &[
-            "minutes",
-            "top-artists",
-            "top-songs",
-            "top-genres",
-            "summary",
-        ],
-    ),
-    ("mixed", &["top-artists", "summary"]),
-    ("missing-image", &["top-artists"]),
-    ("corrupt-image", &["top-artists"]),
-    ("night-owl", &["listening-clock"]),
-    ("early-bird", &["listening-clock"]),
-];
-
-/// The templates every launch locale is checked on, with the `locales` fixture (names in
-/// several scripts) rendered in that locale.
-const LOCALIZED: &[&str] = &["summary", "top-artists"];
-
-struct Case {
-    fixture: String,
-    template: String,
-    format: String,
-    /// Renders the fixture in this locale instead of its own.
-    locale: Option<String>,
-}
-
-impl Case {
-    fn file(&self) -> String {
-        match &self.locale {
-            Some(locale) => format!("{}-{locale}", self.fixture),
-            None => self.fixture.clone(),
-        }
-    }
-    fn golden(&self) -> PathBuf {
-        repo()
-            .join("golden")
-            .join(format!("{}-{}", self.template, self.format))
-            .join(format!("{}.png", self.file()))
-    }
-    fn name(&self) -> String {
-        format!("{}-{}/{}", self.template, self.format, self.file())
-    }
+fn golden_path(case: &Case) -> PathBuf {
+    case.golden(&repo().join("golden"))
 }
 
 fn cases(renderer: &Renderer) -> Vec<Case> {
-    let mut cases = Vec::new();
-    for t in renderer.templates().iter() {
-        for f in t.formats.keys() {
-            cases.push(Case {
-                fixture: "typical".into(),
-                template: t.name.clone(),
-                format: f.clone(),
-                locale: None,
-            });
-        }
-    }
-    for (fixture, templates) in EDGES {
-        for t in *templates {
-            cases.push(Case {
-                fixture: fixture.to_string(),
-                template: t.to_string(),
-                format: "story".into(),
-                locale: None,
-            });
-        }
-    }
-    for t in LOCALIZED {
-        for locale in common::LOCALES {
-            cases.push(Case {
-                fixture: "locales".into(),
-                template: t.to_string(),
-                format: "story".into(),
-                locale: Some(locale.to_string()),
-            });
-        }
-    }
-    cases
+    golden::cases(renderer.templates())
 }
 
 fn render(renderer: &Renderer, stats: &Stats, template: &str, format: &str) -> Vec<u8> {
@@ -139,82 +36,14 @@ fn render(renderer: &Renderer, stats: &Stats, template: &str, format: &str) -> V
         .0
 }
 
-/// Decoded RGBA pixels.
-struct Image {
-    width: u32,
-    height: u32,
-    rgba: Vec<u8>,
-}
-
-fn decode(png: &[u8]) -> Result<Image, String> {
-    let img = image::load_from_memory(png)
-        .map_err(|e| e.to_string())?
-        .to_rgba8();
-    Ok(Image {
-        width: img.width(),
-        height: img.height(),
-        rgba: img.into_raw(),
-    })
-}
-
-/// Number of pixels whose channels differ by more than the tolerance, or a size mismatch.
-fn differing_pixels(expected: &Image, actual: &Image) -> Result<usize, String> {
-    if (expected.width, expected.height) != (actual.width, actual.height) {
-        return Err(format!(
-            "size {}×{} expected, got {}×{}",
-            expected.width, expected.height, actual.width, actual.height
-        ));
-    }
-    Ok(expected
-        .rgba
-        .chunks_exact(4)
-        .zip(actual.rgba.chunks_exact(4))
-        .filter(|(e, a)| {
-            e.iter()
-                .zip(a.iter())
-                .any(|(x, y)| x.abs_diff(*y) > CHANNEL_TOLERANCE)
-        })
-        .count())
-}
-
-/// Writes `expected | diff | actual` side by side; differing pixels are red in the middle.
-fn write_diff(name: &str, expected: &Image, actual: &Image) -> PathBuf {
-    let (w, h) = (actual.width, actual.height);
-    let mut strip = image::RgbaImage::new(w * 3, h);
-    for y in 0..h {
-        for x in 0..w {
-            let i = ((y * w + x) * 4) as usize;
-            let a = &actual.rgba[i..i + 4];
-            let e = expected.rgba.get(i..i + 4).unwrap_or(&[0, 0, 0, 255]);
-            strip.put_pixel(x, y, image::Rgba([e[0], e[1], e[2], 255]));
-            strip.put_pixel(2 * w + x, y, image::Rgba([a[0], a[1], a[2], 255]));
-            let differs = e
-                .iter()
-                .zip(a)
-                .any(|(p, q)| p.abs_diff(*q) > CHANNEL_TOLERANCE);
-            let grey = (u16::from(a[0]) + u16::from(a[1]) + u16::from(a[2])) / 9;
-            let g = grey as u8;
-            let px = if differs {
-                [255, 0, 0, 255]
-            } else {
-                [g, g, g, 255]
-            };
-            strip.put_pixel(w + x, y, image::Rgba(px));
-        }
-    }
+/// Writes `expected | diff | actual` to `target/golden-diff/`.
+fn write_diff(name: &str, expected: &golden::Image, actual: &golden::Image) -> PathBuf {
     let out = repo()
         .join("target/golden-diff")
         .join(format!("{}.png", name.replace('/', "--")));
     std::fs::create_dir_all(out.parent().unwrap()).unwrap();
-    strip.save(&out).unwrap();
+    golden::diff_strip(expected, actual).save(&out).unwrap();
     out
-}
-
-fn bless(path: &Path, png: &[u8]) {
-    let options = oxipng::Options::from_preset(3);
-    let small = oxipng::optimize_from_memory(png, &options).expect("oxipng compresses a valid PNG");
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, small).unwrap();
 }
 
 #[test]
@@ -230,7 +59,7 @@ fn goldens_match() {
             stats.locale = Some(locale.clone());
         }
         let png = render(renderer, &stats, &case.template, &case.format);
-        let golden = case.golden();
+        let golden = golden_path(case);
         let expected = std::fs::read(&golden).ok().map(|b| decode(&b));
         let actual = decode(&png).expect("our own PNG decodes");
         let verdict = match &expected {
@@ -247,7 +76,7 @@ fn goldens_match() {
         };
         if let Err(why) = verdict {
             if blessing {
-                bless(&golden, &png);
+                golden::bless(&golden, &png).expect("the golden is written");
                 blessed += 1;
             } else {
                 failures.push(format!("{}: {why}", case.name()));
@@ -272,7 +101,7 @@ fn goldens_match() {
 #[test]
 fn no_orphan_goldens() {
     let renderer: &Renderer = common::renderer();
-    let expected: Vec<PathBuf> = cases(renderer).iter().map(Case::golden).collect();
+    let expected: Vec<PathBuf> = cases(renderer).iter().map(golden_path).collect();
     let mut orphans = Vec::new();
     for dir in std::fs::read_dir(repo().join("golden"))
         .expect("golden/ exists")
@@ -296,13 +125,12 @@ fn no_orphan_goldens() {
 fn comparison_catches_a_changed_digit() {
     let renderer: &Renderer = common::renderer();
     let mut stats = fixture("typical");
-    let golden = Case {
+    let golden = golden_path(&Case {
         fixture: "typical".into(),
         template: "minutes".into(),
         format: "story".into(),
         locale: None,
-    }
-    .golden();
+    });
     let expected = decode(&std::fs::read(&golden).expect("typical minutes golden exists")).unwrap();
     let same = decode(&render(renderer, &stats, "minutes", "story")).unwrap();
     assert!(differing_pixels(&expected, &same).unwrap() <= MAX_DIFFERING_PIXELS);

@@ -35,7 +35,7 @@ async fn batch_writes_typed_pngs_to_s3_and_resumes() {
             formats: None,
         },
         concurrency: 2,
-        locale: None,
+        ..Plan::default()
     };
     let report = batch::run(farm.clone(), &dataset, &plan, |_| {})
         .await

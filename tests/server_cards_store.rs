@@ -223,3 +223,75 @@ async fn unusable_storage_still_serves_cards_by_rendering() {
     let writes = "cardfarm_stored_card_writes_total{result=\"failed\"}";
     assert_eq!(metric(&s, writes).await, 0.0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn write_backs_past_the_cap_are_skipped_and_the_card_still_served() {
+    let dir = TempDir::new("stored-capped");
+    std::fs::create_dir_all(&dir).unwrap();
+    let s = state(
+        jsonl_store().await,
+        Config {
+            cards: Some(folder_sink(&dir)),
+            max_write_backs: 0,
+            ..Config::default()
+        },
+    );
+    let a = get(&s, "/v1/cards/demo/minutes.png").await;
+    assert_eq!(a.status, StatusCode::OK);
+    assert_eq!(stored(&s, "missing").await, 1.0);
+    let skipped = "cardfarm_stored_card_writes_total{result=\"skipped\"}";
+    assert_eq!(metric(&s, skipped).await, 1.0);
+    assert!(
+        common::farm::keys(&dir).is_empty(),
+        "nothing written past the cap"
+    );
+}
+
+/// A TCP server that accepts connections and never answers: storage that hangs.
+fn silent_server() -> (std::net::TcpListener, String) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap().to_string();
+    (listener, address)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn storage_that_hangs_costs_the_lookup_timeout_then_the_card_is_rendered() {
+    let (_silent, address) = silent_server();
+    let options: Vec<(String, String)> = [
+        ("aws_endpoint_url", format!("http://{address}")),
+        ("aws_region", "us-east-1".into()),
+        ("aws_access_key_id", "test".into()),
+        ("aws_secret_access_key", "test".into()),
+        ("aws_allow_http", "true".into()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    let sink = cardfarm::farm::sink::Sink::open("s3://cards/launch", &options).unwrap();
+    let timeout = Duration::from_secs(2);
+    let s = state(
+        jsonl_store().await,
+        Config {
+            cards: Some(sink),
+            cards_timeout: timeout,
+            ..Config::default()
+        },
+    );
+    let started = std::time::Instant::now();
+    let a = get(&s, "/v1/cards/demo/minutes.png").await;
+    let took = started.elapsed();
+    assert_eq!(a.status, StatusCode::OK);
+    assert_eq!(png_size(&a.body), (1080, 1920));
+    assert_eq!(
+        stored(&s, "error").await,
+        1.0,
+        "the hang counted as an error"
+    );
+    assert!(took >= timeout, "the lookup waited its time: {took:?}");
+    // The bound is the timeout plus one render, not the storage client's own retries
+    // (minutes); 20 s leaves room for a loaded machine.
+    assert!(took < Duration::from_secs(20), "took {took:?}");
+    // Storage that just hung is not written to.
+    let writes = "cardfarm_stored_card_writes_total{result=\"failed\"}";
+    assert_eq!(metric(&s, writes).await, 0.0);
+}

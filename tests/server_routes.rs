@@ -412,15 +412,19 @@ async fn posted_and_stored_cards_of_the_same_stats_are_not_mixed_up() {
     assert!(direct.warnings.is_empty(), "{:?}", direct.warnings);
     assert_eq!(stored.body, direct.png.0);
 
-    // A card with placeholders is not kept; the stored card is.
+    // Both are kept (the card with placeholders only for a minute), each under its own tag.
     let again = call(&s, post("/v1/render/top-artists", body, None)).await;
     assert_eq!(again.body, posted.body);
+    assert_eq!(
+        again.headers["cardfarm-placeholders"], "1",
+        "said on a hit too"
+    );
     let cached = get(&s, "/v1/cards/demo/top-artists.png").await;
     assert_eq!(cached.body, stored.body);
     let metrics = String::from_utf8(get(&s, "/metrics").await.body).unwrap();
     for needle in [
-        "cardfarm_cache_hits_total 1",
-        "cardfarm_cache_misses_total 3",
+        "cardfarm_cache_hits_total 2",
+        "cardfarm_cache_misses_total 2",
     ] {
         assert!(metrics.contains(needle), "{needle} missing from\n{metrics}");
     }

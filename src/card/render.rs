@@ -13,6 +13,8 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 use std::sync::Arc;
 
+use crate::card::backdrop::Backdrop;
+use crate::card::encoding::Encoding;
 use crate::card::fonts::Fonts;
 use crate::card::model::Stats;
 use crate::card::photo::{self, Photos, Prepared};
@@ -25,6 +27,14 @@ use crate::error::{Error, Result};
 #[derive(Debug, Clone)]
 pub struct Card {
     pub png: Png,
+    pub warnings: Vec<String>,
+}
+
+/// A rendered card in an [`Encoding`], and what went less than perfectly.
+#[derive(Debug, Clone)]
+pub struct Encoded {
+    pub bytes: Vec<u8>,
+    pub encoding: Encoding,
     pub warnings: Vec<String>,
 }
 
@@ -143,26 +153,41 @@ impl Renderer {
 
     /// Renders one card: stats → PNG.
     pub fn render(&self, source: Source, template: &str, format: &str) -> Result<Card> {
+        let card = self.render_as(source, template, format, Encoding::Png)?;
+        Ok(Card {
+            png: Png(card.bytes),
+            warnings: card.warnings,
+        })
+    }
+
+    /// Renders one card in an encoding: stats → PNG, WebP or JPEG bytes.
+    pub fn render_as(
+        &self,
+        source: Source,
+        template: &str,
+        format: &str,
+        encoding: Encoding,
+    ) -> Result<Encoded> {
         let (t, f) = self.templates.get(template, format)?;
         guard(template, || {
             let filled = self.fill(source, t, f)?;
             let tree = self.parse(t, &filled)?;
             // The pixels live in this thread's buffer, reused card after card: a fresh 8 MB
             // allocation lands on pages the kernel must zero first.
-            let png = PIXELS.with_borrow_mut(|pixels| {
-                let pixmap = self.rasterize_into(
-                    t,
-                    f,
-                    source.stats.locale(),
-                    &tree,
-                    std::mem::take(pixels),
-                )?;
-                let png = png::encode(&pixmap);
+            let bytes = PIXELS.with_borrow_mut(|pixels| {
+                let backdrop = self.background(t, f, source.stats.locale())?;
+                let pixmap =
+                    self.rasterize_over(t, f, backdrop.as_deref(), &tree, std::mem::take(pixels))?;
+                let bytes = match encoding {
+                    Encoding::Png => encode_over(backdrop.as_deref(), &pixmap).map(|p| p.0),
+                    other => other.encode(&pixmap),
+                };
                 *pixels = pixmap.take();
-                png
+                bytes
             })?;
-            Ok(Card {
-                png,
+            Ok(Encoded {
+                bytes,
+                encoding,
                 warnings: filled.warnings,
             })
         })
@@ -250,16 +275,31 @@ impl Renderer {
         locale: &str,
         layer: &usvg::Tree,
     ) -> Result<tiny_skia::Pixmap> {
-        self.rasterize_into(t, f, locale, layer, Vec::new())
+        let backdrop = self.background(t, f, locale)?;
+        self.rasterize_over(t, f, backdrop.as_deref(), layer, Vec::new())
     }
 
-    /// [`rasterize`](Self::rasterize) in `pixels`, a buffer that is reused when it is big
-    /// enough.
-    fn rasterize_into(
+    /// Stage 4: encode a card [`rasterize`](Self::rasterize) drew in `locale`. Over a
+    /// background, only the rows its layer changed are compressed; the background's were
+    /// compressed once.
+    pub fn encode(
         &self,
         t: &Template,
         f: &Format,
         locale: &str,
+        card: &tiny_skia::Pixmap,
+    ) -> Result<Png> {
+        let backdrop = self.background(t, f, locale)?;
+        encode_over(backdrop.as_deref(), card)
+    }
+
+    /// [`rasterize`](Self::rasterize) over `backdrop` in `pixels`, a buffer that is reused
+    /// when it is big enough.
+    fn rasterize_over(
+        &self,
+        t: &Template,
+        f: &Format,
+        backdrop: Option<&Backdrop>,
         layer: &usvg::Tree,
         mut pixels: Vec<u8>,
     ) -> Result<tiny_skia::Pixmap> {
@@ -272,29 +312,27 @@ impl Renderer {
         };
         // Same size as the last card: no allocation and no write.
         pixels.resize(f.width as usize * f.height as usize * 4, 0);
-        let primary = self.templates.catalogs().primary(locale);
-        match self.background(t, f, primary)? {
-            Some(bg) => pixels.copy_from_slice(bg.data()),
-            None => pixels.fill(0),
+        match backdrop {
+            Some(bg) if bg.pixmap.data().len() == pixels.len() => {
+                pixels.copy_from_slice(bg.pixmap.data())
+            }
+            _ => pixels.fill(0),
         }
         let mut pixmap = tiny_skia::Pixmap::from_vec(pixels, size).ok_or_else(empty)?;
         draw(layer, f, &mut pixmap);
         Ok(pixmap)
     }
 
-    /// The background of a format in a locale (a primary catalog tag), filled and rasterized
-    /// on first use and kept: the one background cache, keyed by format and locale.
-    fn background(
-        &self,
-        t: &Template,
-        f: &Format,
-        locale: &str,
-    ) -> Result<Option<Arc<tiny_skia::Pixmap>>> {
+    /// The background of a format in a locale (the stats' locale; cached by its primary
+    /// catalog), filled, rasterized and prepared (its PNG row bands) on first use and kept:
+    /// the one background cache, keyed by format and locale.
+    fn background(&self, t: &Template, f: &Format, locale: &str) -> Result<Option<Arc<Backdrop>>> {
         let Some(bg) = &f.background else {
             return Ok(None);
         };
+        let locale = self.templates.catalogs().primary(locale);
         let cell = bg.cell(locale);
-        let pixmap = cell.get_or_init(|| {
+        let prepared = cell.get_or_init(|| {
             let svg = self
                 .templates
                 .fill_background(t, f, bg, locale)
@@ -305,9 +343,10 @@ impl Renderer {
             let mut pixmap = tiny_skia::Pixmap::new(f.width, f.height)
                 .ok_or_else(|| "empty card size".to_string())?;
             draw(&tree, f, &mut pixmap);
-            Ok(Arc::new(pixmap))
+            let backdrop = Backdrop::new(pixmap).map_err(|e| e.to_string())?;
+            Ok(Arc::new(backdrop))
         });
-        pixmap
+        prepared
             .clone()
             .map(Some)
             .map_err(|message| Error::BrokenTemplate {
@@ -344,7 +383,14 @@ impl Renderer {
     }
 }
 
-/// Renders `tree` scaled to the format's exact pixel size.
+/// Encodes a card: by the bands of its background when it has one.
+fn encode_over(backdrop: Option<&Backdrop>, card: &tiny_skia::Pixmap) -> Result<Png> {
+    match backdrop {
+        Some(backdrop) => backdrop.encode(card),
+        None => png::encode(card),
+    }
+}
+
 /// The pixmap size of a `width`×`height` card, or [`Error::CardSize`] when no pixmap can have
 /// it: a zero side, or a row or a whole image too large to address.
 fn card_size(template: &str, format: &str, width: u32, height: u32) -> Result<tiny_skia::IntSize> {
@@ -363,6 +409,7 @@ fn card_size(template: &str, format: &str, width: u32, height: u32) -> Result<ti
         })
 }
 
+/// Renders `tree` scaled to the format's exact pixel size.
 fn draw(tree: &usvg::Tree, f: &Format, pixmap: &mut tiny_skia::Pixmap) {
     let size = tree.size();
     let transform = tiny_skia::Transform::from_scale(

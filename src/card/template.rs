@@ -23,6 +23,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use handlebars::Handlebars;
 use serde::{Deserialize, Serialize};
 
+use crate::card::backdrop::Backdrop;
 use crate::card::catalog::Catalogs;
 use crate::card::fonts::Fonts;
 use crate::error::{Error, Result};
@@ -90,20 +91,23 @@ pub struct Format {
     pub(crate) background: Option<Background>,
 }
 
-/// The static part of a format: filled, parsed and rasterized on first use, once per locale.
+/// The static part of a format: filled, parsed, rasterized and prepared (its PNG row bands) on
+/// first use, once per locale.
 #[derive(Debug)]
 pub(crate) struct Background {
     pub file: PathBuf,
     /// Handlebars name of the background: `template/format/background`.
     pub name: String,
+    /// The background's source, to tell an edited one from an unchanged one.
+    pub svg: String,
     /// The rasterized background of each locale (by primary catalog tag) that was drawn.
     /// The map's lock is held only to find or add an entry; drawing happens in the entry's
     /// `OnceLock`, so two locales draw at once and a locale is drawn once.
     pub pixmaps: Mutex<HashMap<String, Arc<BackgroundCell>>>,
 }
 
-/// One locale's rasterized background, or why it failed.
-pub(crate) type BackgroundCell = OnceLock<std::result::Result<Arc<tiny_skia::Pixmap>, String>>;
+/// One locale's rasterized and prepared background, or why it failed.
+pub(crate) type BackgroundCell = OnceLock<std::result::Result<Arc<Backdrop>, String>>;
 
 impl Background {
     /// The cache entry of `locale` (a primary catalog tag, so the map stays as small as the
@@ -144,6 +148,18 @@ impl Templates {
     /// shared partials in `root/_partials/*.hbs` and the message catalogs in
     /// `root/_locales/<tag>/*.ftl` (without that folder every message is an error).
     pub fn load(root: &Path, fonts: Arc<Fonts>) -> Result<Templates> {
+        let (templates, mut broken) = Templates::load_each(root, fonts)?;
+        match broken.is_empty() {
+            true => Ok(templates),
+            false => Err(broken.swap_remove(0).1),
+        }
+    }
+
+    /// Like [`load`](Self::load), but a template that does not load is set aside with its
+    /// error instead of failing them all, so a designer's studio keeps showing the others.
+    /// Broken shared partials, or no template loading at all, still fail.
+    #[allow(clippy::type_complexity)]
+    pub fn load_each(root: &Path, fonts: Arc<Fonts>) -> Result<(Templates, Vec<(String, Error)>)> {
         let locales = root.join("_locales");
         let catalogs = Arc::new(if locales.is_dir() {
             Catalogs::load(&locales)?
@@ -179,9 +195,9 @@ impl Templates {
         }
 
         let mut templates = BTreeMap::new();
+        let mut broken_templates = Vec::new();
         for dir in sorted_entries(root)? {
-            let manifest_file = dir.join("template.toml");
-            if !manifest_file.is_file() {
+            if !dir.join("template.toml").is_file() {
                 continue;
             }
             let name = dir
@@ -189,72 +205,58 @@ impl Templates {
                 .and_then(|s| s.to_str())
                 .unwrap_or_default()
                 .to_string();
-            let manifest: Manifest = toml::from_str(&read(&manifest_file)?)
-                .map_err(|e| broken(&manifest_file, e.to_string()))?;
-            let mut formats = BTreeMap::new();
-            for (format_name, f) in manifest.formats {
-                if !(16..=4096).contains(&f.width) || !(16..=4096).contains(&f.height) {
-                    return Err(broken(
-                        &manifest_file,
-                        format!("format `{format_name}`: width and height must be 16 to 4096"),
-                    ));
+            match load_template(&mut registry, &dir, &name) {
+                Ok(template) => {
+                    templates.insert(name, template);
                 }
-                let layer_file = dir.join(&f.layer);
-                let layer = format!("{name}/{format_name}");
-                registry
-                    .register_template_string(&layer, read(&layer_file)?)
-                    .map_err(|e| broken(&layer_file, template_error(&e)))?;
-                let background = match &f.background {
-                    Some(file) => {
-                        let file = dir.join(file);
-                        let name = format!("{layer}/background");
-                        registry
-                            .register_template_string(&name, read(&file)?)
-                            .map_err(|e| broken(&file, template_error(&e)))?;
-                        Some(Background {
-                            file,
-                            name,
-                            pixmaps: Mutex::default(),
-                        })
-                    }
-                    None => None,
-                };
-                formats.insert(
-                    format_name.clone(),
-                    Format {
-                        name: format_name,
-                        width: f.width,
-                        height: f.height,
-                        photos: f.photos.min(crate::card::model::MAX_LIST),
-                        photo_size: f.photo_size.clamp(16, 2048),
-                        layer,
-                        layer_file,
-                        background,
-                    },
-                );
+                Err(e) => broken_templates.push((name, e)),
             }
-            templates.insert(
-                name.clone(),
-                Template {
-                    name,
-                    description: manifest.description,
-                    version: manifest.version,
-                    formats,
-                },
-            );
         }
         if templates.is_empty() {
+            if let Some((_, e)) = broken_templates.into_iter().next() {
+                return Err(e);
+            }
             return Err(Error::BrokenTemplate {
                 file: root.display().to_string(),
                 message: "no template folders (with a template.toml) found".into(),
             });
         }
-        Ok(Templates {
+        let templates = Templates {
             root: root.to_path_buf(),
             registry,
             templates,
             catalogs,
-        })
+        };
+        Ok((templates, broken_templates))
+    }
+
+    /// Takes over the rasterized backgrounds of `previous` whose source, size and catalogs are
+    /// unchanged, so reloading after one template's edit re-draws only that template's
+    /// backgrounds. Only valid when both were loaded with the same fonts.
+    pub fn adopt_backgrounds(&self, previous: &Templates) {
+        if self.catalogs.digest() != previous.catalogs.digest() {
+            return;
+        }
+        for t in self.templates.values() {
+            for f in t.formats.values() {
+                let Some(bg) = &f.background else { continue };
+                let old = previous
+                    .templates
+                    .get(&t.name)
+                    .and_then(|pt| pt.formats.get(&f.name))
+                    .filter(|pf| (pf.width, pf.height) == (f.width, f.height))
+                    .and_then(|pf| pf.background.as_ref())
+                    .filter(|pb| pb.svg == bg.svg);
+                if let Some(old) = old {
+                    let drawn = old
+                        .pixmaps
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .clone();
+                    *bg.pixmaps.lock().unwrap_or_else(|e| e.into_inner()) = drawn;
+                }
+            }
+        }
     }
 
     /// The message catalogs the templates print their words from.
@@ -335,6 +337,69 @@ impl Templates {
                 message: render_error(&e, &background.file),
             })
     }
+}
+
+/// Loads one template folder: its manifest, its layers (registered in `registry` as
+/// `name/format`) and its backgrounds.
+fn load_template(registry: &mut Handlebars<'static>, dir: &Path, name: &str) -> Result<Template> {
+    let broken = |file: &Path, message: String| Error::BrokenTemplate {
+        file: file.display().to_string(),
+        message,
+    };
+    let read = |file: &Path| std::fs::read_to_string(file).map_err(|e| Error::io(file, e));
+    let manifest_file = dir.join("template.toml");
+    let manifest: Manifest = toml::from_str(&read(&manifest_file)?)
+        .map_err(|e| broken(&manifest_file, e.to_string()))?;
+    let mut formats = BTreeMap::new();
+    for (format_name, f) in manifest.formats {
+        if !(16..=4096).contains(&f.width) || !(16..=4096).contains(&f.height) {
+            return Err(broken(
+                &manifest_file,
+                format!("format `{format_name}`: width and height must be 16 to 4096"),
+            ));
+        }
+        let layer_file = dir.join(&f.layer);
+        let layer = format!("{name}/{format_name}");
+        registry
+            .register_template_string(&layer, read(&layer_file)?)
+            .map_err(|e| broken(&layer_file, template_error(&e)))?;
+        let background = match &f.background {
+            Some(file) => {
+                let file = dir.join(file);
+                let name = format!("{layer}/background");
+                let svg = read(&file)?;
+                registry
+                    .register_template_string(&name, &svg)
+                    .map_err(|e| broken(&file, template_error(&e)))?;
+                Some(Background {
+                    file,
+                    name,
+                    svg,
+                    pixmaps: Mutex::default(),
+                })
+            }
+            None => None,
+        };
+        formats.insert(
+            format_name.clone(),
+            Format {
+                name: format_name,
+                width: f.width,
+                height: f.height,
+                photos: f.photos.min(crate::card::model::MAX_LIST),
+                photo_size: f.photo_size.clamp(16, 2048),
+                layer,
+                layer_file,
+                background,
+            },
+        );
+    }
+    Ok(Template {
+        name: name.to_string(),
+        description: manifest.description,
+        version: manifest.version,
+        formats,
+    })
 }
 
 fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>> {

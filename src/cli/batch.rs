@@ -26,6 +26,8 @@ pub struct Args {
     /// Render every user in this locale instead of their own (`de`, `pt-BR`, `ar`…).
     #[arg(long, value_name = "TAG")]
     locale: Option<String>,
+    #[command(flatten)]
+    encoding: super::EncodingArgs,
     /// Users rendered at once. Default: the number of cores.
     #[arg(long)]
     concurrency: Option<usize>,
@@ -34,6 +36,8 @@ pub struct Args {
     /// file left over is always current.
     #[arg(long, default_value = "cardfarm-failures.jsonl")]
     report: PathBuf,
+    #[command(flatten)]
+    opt_out: super::OptOutArgs,
 }
 
 pub fn run(args: Args, templates: &Path, fonts: &Path) -> anyhow::Result<ExitCode> {
@@ -41,23 +45,30 @@ pub fn run(args: Args, templates: &Path, fonts: &Path) -> anyhow::Result<ExitCod
         cardfarm::card::model::check_locale(locale)
             .map_err(|e| anyhow::anyhow!("--locale: {e}"))?;
     }
+    let encoding = args.encoding.encoding()?;
     let dataset = Dataset::open(&super::data_or_sample(args.data.clone()))?;
     let renderer = super::load_warm(templates, fonts)?;
     let concurrency = args
         .concurrency
         .unwrap_or_else(cardfarm::card::threads::cores);
     let sink = Sink::open(&args.out, &super::s3_options_from_env())?;
-    let engine = Arc::new(Engine::new(
-        renderer,
-        sink,
-        Some(dataset.root().to_path_buf()),
-        concurrency,
-        true,
-    )?);
+    let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    let opt_out = runtime.block_on(args.opt_out.load_shared())?;
+    let engine = Arc::new(
+        Engine::new(
+            renderer,
+            sink,
+            Some(dataset.root().to_path_buf()),
+            concurrency,
+            true,
+        )?
+        .with_opt_out(opt_out),
+    );
     let plan = Plan {
         cards: args.cards.selection(),
         concurrency,
         locale: args.locale.clone(),
+        encoding,
     };
     // An unknown template or format, or a plan that selects no card, fails here, before any work.
     let cards = batch::cards_per_user(&engine, &plan)? as u64;
@@ -69,7 +80,6 @@ pub fn run(args: Args, templates: &Path, fonts: &Path) -> anyhow::Result<ExitCod
     // it found. The file is created (truncated) at the first failure of this run.
     let mut report_file = ReportFile::new(&args.report);
     let mut duplicates_shown = 0;
-    let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     let observer = batch::Observer {
         progress: Box::new({
             let progress = progress.clone();
@@ -109,6 +119,12 @@ pub fn run(args: Args, templates: &Path, fonts: &Path) -> anyhow::Result<ExitCod
         eprintln!(
             "{} cards used a placeholder for a broken photo",
             report.warnings
+        );
+    }
+    if report.opted_out > 0 {
+        eprintln!(
+            "{} opted-out users: nothing rendered or written for them",
+            report.opted_out
         );
     }
     if report.duplicates > 0 {

@@ -17,11 +17,15 @@ pub struct Args {
     data: Option<PathBuf>,
     #[command(flatten)]
     cards: super::Selection,
+    #[command(flatten)]
+    encoding: super::EncodingArgs,
     /// Copies of each stream, when the streams are created (3 in a 3-node cluster).
     #[arg(long, default_value_t = 1)]
     replicas: usize,
     #[command(flatten)]
     dead: super::dead_letters::LimitArgs,
+    #[command(flatten)]
+    opt_out: super::OptOutArgs,
 }
 
 /// Warnings printed one per record before the rest are only counted.
@@ -36,6 +40,8 @@ struct Tally {
     parked: usize,
     /// Superseded by a later record of the same user, not queued.
     duplicates: usize,
+    /// Users on the opt-out list, not queued.
+    opted_out: usize,
 }
 
 /// Queues one job per user. Nothing is dropped: a record that is JSON but not valid stats
@@ -47,6 +53,7 @@ pub fn run(args: Args, templates: &Path, fonts: &Path) -> anyhow::Result<ExitCod
     // The operator learns now, not from a million dead letters, that the plan selects nothing.
     let renderer = super::load(templates, fonts)?;
     let cards = args.cards.selection();
+    let encoding = args.encoding.encoding()?;
     cards.cards(renderer.templates())?;
     drop(renderer);
 
@@ -66,6 +73,7 @@ pub fn run(args: Args, templates: &Path, fonts: &Path) -> anyhow::Result<ExitCod
     let index = dataset.index()?;
     let runtime = tokio::runtime::Runtime::new()?;
     let (tally, queued) = runtime.block_on(async {
+        let opt_out = args.opt_out.load().await?;
         let js = queue::connect_to(&args.queue.endpoint()).await?;
         let stream = &args.queue.stream;
         queue::ensure_streams_with(&js, stream, args.replicas, Some(args.dead.limits())).await?;
@@ -80,6 +88,12 @@ pub fn run(args: Args, templates: &Path, fonts: &Path) -> anyhow::Result<ExitCod
                 tally.duplicates += 1;
                 continue;
             }
+            // Not queued at all; a worker checks again when it takes a job, for opt-outs
+            // that arrive while the queue drains.
+            if record.user_id().is_some_and(|id| opt_out.contains(id)) {
+                tally.opted_out += 1;
+                continue;
+            }
             // A line that is not JSON, or a record too large to be a message, is dead-lettered
             // now with its line number; anything else is queued.
             let reason = match record.value {
@@ -89,6 +103,7 @@ pub fn run(args: Args, templates: &Path, fonts: &Path) -> anyhow::Result<ExitCod
                     let job = Job {
                         stats: value,
                         cards: cards.clone(),
+                        encoding,
                     };
                     match publisher.publish(&job).await? {
                         Published::Sent => {
@@ -113,16 +128,17 @@ pub fn run(args: Args, templates: &Path, fonts: &Path) -> anyhow::Result<ExitCod
             tally.parked += 1;
         }
         let queued = publisher.finish().await?;
-        Ok::<_, cardfarm::Error>((tally, queued))
+        anyhow::Ok((tally, queued))
     })?;
     let Tally {
         published,
         invalid,
         parked,
         duplicates,
+        opted_out,
     } = tally;
     println!(
-        "queued {queued} jobs on stream {} ({} already queued, {invalid} with invalid stats for the workers to dead-letter); {parked} lines dead-lettered at enqueue (not UTF-8, not JSON or too large); {duplicates} records superseded by a later record of the same user",
+        "queued {queued} jobs on stream {} ({} already queued, {invalid} with invalid stats for the workers to dead-letter); {parked} lines dead-lettered at enqueue (not UTF-8, not JSON or too large); {duplicates} records superseded by a later record of the same user; {opted_out} users opted out, not queued",
         args.queue.stream,
         published - queued,
     );

@@ -32,7 +32,10 @@ pub struct Args {
     /// Dataset (JSON Lines). Default: the bundled sample.
     #[arg(long, env = "CARDFARM_DATA", value_name = "FILE.jsonl")]
     data: Option<PathBuf>,
-    /// Where to write the PNG (a folder with --all). Default: `<user>-<template>-<format>.png`.
+    #[command(flatten)]
+    encoding: super::EncodingArgs,
+    /// Where to write the card (a folder with --all). Default:
+    /// `<user>-<template>-<format>.<png|webp|jpg>`.
     #[arg(long, short)]
     out: Option<PathBuf>,
     /// Render in this locale instead of the stats' own (`de`, `pt-BR`, `ar`…; see
@@ -62,6 +65,7 @@ pub fn run(args: Args, templates: &Path, fonts: &Path) -> anyhow::Result<ExitCod
 }
 
 fn render_once(args: &Args, renderer: &Renderer, data: &Path) -> anyhow::Result<()> {
+    let encoding = args.encoding.encoding()?;
     let (stats, root) = load_stats(args, data)?;
     let source = Source {
         stats: &stats,
@@ -77,20 +81,19 @@ fn render_once(args: &Args, renderer: &Renderer, data: &Path) -> anyhow::Result<
     };
     for (template, format) in &jobs {
         let started = Instant::now();
-        let card = renderer.render(source, template, format)?;
-        let out = output_path(args, &stats.user_id, template, format);
+        let card = renderer.render_as(source, template, format, encoding)?;
+        let out = output_path(args, &stats.user_id, template, format, encoding);
         if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
         }
-        std::fs::write(&out, card.png.as_bytes())
-            .with_context(|| format!("writing {}", out.display()))?;
+        std::fs::write(&out, &card.bytes).with_context(|| format!("writing {}", out.display()))?;
         for w in &card.warnings {
             eprintln!("warning: {w}");
         }
         eprintln!(
             "wrote {} ({} KB, {:.1} ms)",
             out.display(),
-            card.png.as_bytes().len() / 1024,
+            card.bytes.len() / 1024,
             started.elapsed().as_secs_f64() * 1000.0
         );
         if let Some(svg_out) = &args.emit_svg {
@@ -139,8 +142,14 @@ fn read_stats(args: &Args, data: &Path) -> anyhow::Result<(Stats, PathBuf)> {
     Ok((found.stats, dataset.root().to_path_buf()))
 }
 
-fn output_path(args: &Args, user: &str, template: &str, format: &str) -> PathBuf {
-    let name = format!("{user}-{template}-{format}.png");
+fn output_path(
+    args: &Args,
+    user: &str,
+    template: &str,
+    format: &str,
+    encoding: cardfarm::card::Encoding,
+) -> PathBuf {
+    let name = format!("{user}-{template}-{format}.{}", encoding.extension());
     match &args.out {
         Some(dir) if args.all => dir.join(name),
         Some(file) => file.clone(),

@@ -50,6 +50,8 @@ pub struct Args {
     /// Memory for cached PNGs, in MiB.
     #[arg(long, env = "CARDFARM_CACHE_MB", default_value_t = 256)]
     cache_mb: usize,
+    #[command(flatten)]
+    opt_out: super::OptOutArgs,
 }
 
 pub fn run(args: Args, templates: &Path, fonts: &Path) -> anyhow::Result<ExitCode> {
@@ -127,6 +129,7 @@ pub fn run(args: Args, templates: &Path, fonts: &Path) -> anyhow::Result<ExitCod
     }
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async move {
+        config.opt_out = args.opt_out.load_shared().await?;
         let store = Store::open(&data)
             .await
             .with_context(|| format!("opening the stats store {}", cardfarm::redact::url(&data)))?;
@@ -143,6 +146,8 @@ pub fn run(args: Args, templates: &Path, fonts: &Path) -> anyhow::Result<ExitCod
             for d in &s.duplicates {
                 tracing::warn!(duplicate = %d, "skipped a superseded record");
             }
+        } else {
+            tracing::info!("opted-out users: the store's cardfarm_opt_out table too");
         }
         if let Some(cards) = &config.cards {
             tracing::info!(cards = %cards.description(), "serving stored cards when current");

@@ -48,6 +48,8 @@ pub struct Args {
     /// the sink answers) on this address.
     #[arg(long, value_name = "ADDR")]
     metrics_addr: Option<std::net::SocketAddr>,
+    #[command(flatten)]
+    opt_out: super::OptOutArgs,
 }
 
 pub fn run(args: Args, templates: &Path, fonts: &Path) -> anyhow::Result<ExitCode> {
@@ -63,13 +65,11 @@ pub fn run(args: Args, templates: &Path, fonts: &Path) -> anyhow::Result<ExitCod
             .unwrap_or_else(|| super::resolve(None, "data")),
     );
     let sink = Sink::open(&args.out, &super::s3_options_from_env())?;
-    let engine = Arc::new(Engine::new(
-        renderer,
-        sink,
-        Some(images),
-        concurrency,
-        true,
-    )?);
+    let runtime = tokio::runtime::Runtime::new()?;
+    let opt_out = runtime.block_on(args.opt_out.load_shared())?;
+    let engine = Arc::new(
+        Engine::new(renderer, sink, Some(images), concurrency, true)?.with_opt_out(opt_out),
+    );
     let config = worker::Config {
         in_flight: concurrency * 2,
         settings: Settings {
@@ -82,7 +82,6 @@ pub fn run(args: Args, templates: &Path, fonts: &Path) -> anyhow::Result<ExitCod
         dead_limits: Some(args.dead.limits()),
         ..worker::Config::new(args.queue.stream.clone())
     };
-    let runtime = tokio::runtime::Runtime::new()?;
     let report = runtime.block_on(async {
         let nats = probe::Nats::default();
         if let Some(addr) = args.metrics_addr {
@@ -105,6 +104,7 @@ pub fn run(args: Args, templates: &Path, fonts: &Path) -> anyhow::Result<ExitCod
         redelivered = report.redelivered,
         cards = report.cards,
         skipped = report.skipped,
+        opted_out = report.opted_out,
         cards_per_second = format!("{:.1}", report.cards_per_second()),
         megabytes = format!("{:.1}", report.bytes as f64 / 1e6),
         seconds = format!("{:.1}", report.elapsed.as_secs_f64()),

@@ -36,6 +36,8 @@ pub struct Plan {
     ///
     /// [`check_locale`]: crate::card::model::check_locale
     pub locale: Option<String>,
+    /// The cards' file format. Default: PNG.
+    pub encoding: crate::card::encoding::Encoding,
 }
 
 /// One card that could not be made.
@@ -59,6 +61,8 @@ pub struct Report {
     pub warnings: usize,
     /// Records not rendered because a later record of the same user supersedes them.
     pub duplicates: usize,
+    /// Users on the opt-out list: nothing rendered, nothing written.
+    pub opted_out: usize,
     pub elapsed: Duration,
 }
 
@@ -161,6 +165,10 @@ pub async fn run_observed(
     let mut absorb = |report: &mut Report, user: String, result: Result<Outcome>| {
         report.users += 1;
         match result {
+            Ok(o) if o.opted_out => {
+                report.opted_out += 1;
+                done += cards.len() as u64;
+            }
             Ok(o) => {
                 report.written += o.written;
                 report.skipped += o.skipped;
@@ -218,6 +226,12 @@ pub async fn run_observed(
                             .get("user_id")
                             .and_then(|v| v.as_str())
                             .map_or_else(|| format!("(line {line})"), String::from);
+                        // Before validation: an opted-out user's record is not even read,
+                        // so nothing of theirs reaches the failure report either.
+                        if engine.skip_opted_out(&user) {
+                            absorb(&mut report, user, Ok(Outcome::opted_out()));
+                            continue;
+                        }
                         dataset.validate(line, value).map_err(|e| (user, e))
                     }
                 }
@@ -231,7 +245,7 @@ pub async fn run_observed(
             (stats, _) => stats,
         };
         let job = match stats {
-            Ok(stats) => Job::new(&stats, plan.cards.clone()),
+            Ok(stats) => Job::new(&stats, plan.cards.clone()).encoded(plan.encoding),
             Err((user, e)) => {
                 absorb(&mut report, user, Err(e));
                 continue;

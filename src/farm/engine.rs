@@ -31,6 +31,8 @@ pub struct Outcome {
     pub warnings: Vec<String>,
     /// Cards that could not be made. One card's failure does not stop the others.
     pub failed: Vec<CardFailure>,
+    /// The user opted out: nothing was rendered or written.
+    pub opted_out: bool,
 }
 
 /// One card that could not be rendered or stored.
@@ -41,6 +43,14 @@ pub struct CardFailure {
 }
 
 impl Outcome {
+    /// The outcome of an opted-out user's job: nothing done.
+    pub fn opted_out() -> Outcome {
+        Outcome {
+            opted_out: true,
+            ..Outcome::default()
+        }
+    }
+
     /// The job as a whole: `Ok` when every card is stored, else the error that decides its
     /// fate. A fatal card error wins over a retryable one: retrying cannot fix it, so the job
     /// goes to the dead letters at once (and is rendered whole again when it is replayed).
@@ -67,6 +77,8 @@ pub struct Engine {
     /// Skip cards stored with the fingerprint they would have now (one HEAD, or one sidecar
     /// read, per card). Batch and workers both do.
     skip_unchanged: bool,
+    /// Users who get no card: their jobs render and write nothing.
+    opt_out: crate::opt_out::Shared,
     pub metrics: Metrics,
 }
 
@@ -86,8 +98,25 @@ impl Engine {
             images: images.map(|dir| crate::card::photo::folder(&dir)),
             threads: RenderThreads::new(concurrency)?,
             skip_unchanged,
+            opt_out: Default::default(),
             metrics: Metrics::new(),
         })
+    }
+
+    /// Honour `opt_out`: a job of a user on it renders and writes nothing
+    /// ([`Outcome::opted_out`]).
+    pub fn with_opt_out(mut self, opt_out: crate::opt_out::Shared) -> Engine {
+        self.opt_out = opt_out;
+        self
+    }
+
+    /// Whether `user_id` is on the opt-out list (counted in the metrics when so).
+    pub fn skip_opted_out(&self, user_id: &str) -> bool {
+        let skip = self.opt_out.contains(user_id);
+        if skip {
+            self.metrics.users_opted_out.inc();
+        }
+        skip
     }
 
     pub fn renderer(&self) -> &Arc<Renderer> {
@@ -102,6 +131,10 @@ impl Engine {
     /// unknown template) is the `Err`; a card that fails to render or store is recorded in
     /// [`Outcome::failed`] and the other cards are still made.
     pub async fn process(&self, job: &Job) -> Result<Outcome> {
+        // Checked first and on the id alone: an opted-out user's stats are not even parsed.
+        if self.skip_opted_out(job.user_id()) {
+            return Ok(Outcome::opted_out());
+        }
         let stats = job.stats()?;
         let cards = job.cards.cards(self.renderer.templates())?;
         let mut outcome = Outcome::default();
@@ -133,7 +166,9 @@ impl Engine {
                     continue;
                 }
             };
-            let key = job::key(self.sink.prefix(), &stats.user_id, &card);
+            // Another encoding is another file: its own key, and a stamp that names it.
+            let key = job::key(self.sink.prefix(), &stats.user_id, &card, job.encoding);
+            let fingerprint = job.encoding.fingerprint(fingerprint);
             if !self.skip_unchanged {
                 todo.push((card, key, fingerprint));
                 continue;
@@ -159,6 +194,7 @@ impl Engine {
         let images = self.images.clone();
         let specs: Vec<_> = todo.iter().map(|(c, _, _)| c.clone()).collect();
         let histogram = self.metrics.render_seconds.clone();
+        let encoding = job.encoding;
         // The one place cards are rendered.
         let rendered = self
             .threads
@@ -171,7 +207,7 @@ impl Engine {
                     .iter()
                     .map(|c| {
                         let started = Instant::now();
-                        let card = renderer.render(source, &c.template, &c.format);
+                        let card = renderer.render_as(source, &c.template, &c.format, encoding);
                         histogram
                             .with_label_values(&[c.template.as_str()])
                             .observe(started.elapsed().as_secs_f64());
@@ -191,7 +227,7 @@ impl Engine {
                         placeholder: !rendered.warnings.is_empty(),
                     };
                     outcome.warnings.extend(rendered.warnings);
-                    let png = rendered.png.0;
+                    let png = rendered.bytes;
                     let bytes = png.len() as u64;
                     let sink = self.sink.clone();
                     writes.push(async move {
@@ -225,6 +261,7 @@ pub struct Metrics {
     pub jobs_dead: IntCounter,
     pub render_seconds: HistogramVec,
     pub bytes_written: IntCounter,
+    pub users_opted_out: IntCounter,
 }
 
 impl Metrics {
@@ -254,6 +291,10 @@ impl Metrics {
             "cardfarm_bytes_written_total",
             "PNG bytes written to storage",
         );
+        let users_opted_out = counter(
+            "cardfarm_users_opted_out_total",
+            "Jobs of opted-out users, skipped without rendering or writing",
+        );
         Metrics {
             registry: crate::metrics::registry(vec![
                 Box::new(jobs_done.clone()),
@@ -261,6 +302,7 @@ impl Metrics {
                 Box::new(jobs_dead.clone()),
                 Box::new(render_seconds.clone()),
                 Box::new(bytes_written.clone()),
+                Box::new(users_opted_out.clone()),
                 Box::new(crate::metrics::panics().clone()),
             ]),
             jobs_done,
@@ -268,6 +310,7 @@ impl Metrics {
             jobs_dead,
             render_seconds,
             bytes_written,
+            users_opted_out,
         }
     }
 

@@ -1,13 +1,15 @@
 //! Job: one user's cards to render, as the queue carries it, and the [`CardSelection`]
 //! (templates × formats) that a job, a batch plan and `enqueue`'s up-front check are made of.
 //!
-//! `{"stats": {…}, "templates": ["minutes"], "formats": ["story"]}`; `templates` and `formats`
-//! are optional (default: every template, in every format it has). The stats stay raw JSON in
+//! `{"stats": {…}, "templates": ["minutes"], "formats": ["story"], "encoding": "jpeg:85"}`;
+//! `templates` and `formats` are optional (default: every template, in every format it has),
+//! and so is `encoding` (default: `png`; see [`Encoding`]). The stats stay raw JSON in
 //! the job so that a job with invalid stats still parses, and fails as a *fatal* error that names
 //! the field (dead-lettered at once) rather than as an unreadable message.
 
 use serde::{Deserialize, Serialize};
 
+use crate::card::encoding::Encoding;
 use crate::card::model::Stats;
 use crate::card::template::Templates;
 use crate::error::{Error, Result};
@@ -18,6 +20,9 @@ pub struct Job {
     /// Which of the user's cards to make.
     #[serde(flatten)]
     pub cards: CardSelection,
+    /// The file format of the cards. Default: PNG.
+    #[serde(default, skip_serializing_if = "Encoding::is_png")]
+    pub encoding: Encoding,
 }
 
 /// Which cards a user gets: the named templates (default: all), each in the named formats
@@ -43,7 +48,13 @@ impl Job {
         Job {
             stats: serde_json::to_value(stats).unwrap_or_default(),
             cards,
+            encoding: Encoding::Png,
         }
+    }
+
+    /// The same job with its cards in `encoding`.
+    pub fn encoded(self, encoding: Encoding) -> Job {
+        Job { encoding, ..self }
     }
 
     /// Parses a queue message's payload.
@@ -141,9 +152,15 @@ impl CardSpec {
     }
 }
 
-/// The object key of a card: `<prefix>/<user_id>/<template>-<format>.png`.
-pub fn key(prefix: &str, user_id: &str, card: &CardSpec) -> String {
-    let file = format!("{user_id}/{}-{}.png", card.template, card.format);
+/// The object key of a card: `<prefix>/<user_id>/<template>-<format>.<extension>`, the
+/// extension the encoding's (`png`, `webp`, `jpg`).
+pub fn key(prefix: &str, user_id: &str, card: &CardSpec, encoding: Encoding) -> String {
+    let file = format!(
+        "{user_id}/{}-{}.{}",
+        card.template,
+        card.format,
+        encoding.extension()
+    );
     let prefix = prefix.trim_matches('/');
     if prefix.is_empty() {
         file

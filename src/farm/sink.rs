@@ -225,7 +225,7 @@ impl Sink {
         let payload = PutPayload::from(png);
         let mut attributes = Attributes::new();
         if self.typed {
-            attributes.insert(Attribute::ContentType, "image/png".into());
+            attributes.insert(Attribute::ContentType, content_type(key).into());
         }
         if let Some(stamp) = stamp {
             attributes.insert(
@@ -352,6 +352,15 @@ fn storage(context: String, e: &object_store::Error) -> Error {
     Error::Storage {
         message: format!("{context}: {e}"),
         permanent: is_permanent(e),
+    }
+}
+
+/// A card's content type, from its key's extension (the farm's keys end in the encoding's).
+fn content_type(key: &str) -> &'static str {
+    match key.rsplit_once('.').map(|(_, ext)| ext) {
+        Some("webp") => "image/webp",
+        Some("jpg") => "image/jpeg",
+        _ => "image/png",
     }
 }
 

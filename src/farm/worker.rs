@@ -81,6 +81,8 @@ pub struct Report {
     pub cards: u64,
     /// Cards not drawn again: stored already from the same fingerprint.
     pub skipped: u64,
+    /// Jobs of opted-out users: acked without rendering or writing.
+    pub opted_out: u64,
     pub bytes: u64,
     pub elapsed: Duration,
 }
@@ -98,6 +100,7 @@ enum Fate {
         cards: u64,
         skipped: u64,
         bytes: u64,
+        opted_out: bool,
     },
     Retried,
     Dead,
@@ -272,8 +275,10 @@ fn tally(report: &mut Report, joined: std::result::Result<Fate, tokio::task::Joi
             cards,
             skipped,
             bytes,
+            opted_out,
         }) => {
             report.done += 1;
+            report.opted_out += u64::from(opted_out);
             report.cards += cards;
             report.skipped += skipped;
             report.bytes += bytes;
@@ -318,10 +323,14 @@ async fn handle(shared: &Shared, message: jetstream::Message) -> Fate {
                 return Fate::Retried;
             }
             shared.engine.metrics.jobs_done.inc();
+            if outcome.opted_out {
+                tracing::info!(%user, "opted out: acked without rendering");
+            }
             Fate::Done {
                 cards: outcome.written as u64,
                 skipped: outcome.skipped as u64,
                 bytes: outcome.bytes,
+                opted_out: outcome.opted_out,
             }
         }
         Err(e) if e.is_retryable() && deliveries < shared.max_deliver => {

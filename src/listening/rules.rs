@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use jiff::tz::TimeZone;
 
 use super::genre::Genres;
-use super::{Error, Play};
+use super::{Error, History};
 use crate::card::model::{Artist, Count, Genre, Stats, Track, MAX_LIST};
 
 /// The shortest stream that counts as a play.
@@ -32,13 +32,29 @@ pub struct Options {
     pub year: Option<i32>,
 }
 
+/// One artist's year: what the top list ranks by, for every artist with music in the year.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArtistTotal {
+    pub name: String,
+    /// Music milliseconds in the year.
+    pub ms: u64,
+    /// Streams of at least [`PLAY_MS`].
+    pub plays: u64,
+}
+
 /// A year's stats and what was left out of them.
 #[derive(Debug, Clone)]
 pub struct Year {
     /// Validated and sanitized.
     pub stats: Stats,
+    /// Every artist with music in the year, unsanitized, in the order of the top list (most
+    /// ms, then plays, then name), so `artists[0]` is the #1 artist: what a population needs
+    /// for the percentile badge.
+    pub artists: Vec<ArtistTotal>,
     /// Music streams in the year.
     pub music_streams: u64,
+    /// Of those, streams whose duration was estimated (the export gave none).
+    pub estimated: u64,
     /// Streams in the year that are not music (podcast episodes, audiobooks).
     pub other_streams: u64,
     /// Their milliseconds.
@@ -46,48 +62,53 @@ pub struct Year {
 }
 
 /// The latest local year in which a music stream started.
-pub fn latest_year(plays: &[Play], tz: &TimeZone) -> Option<i32> {
-    plays
+pub fn latest_year(history: &History, tz: &TimeZone) -> Option<i32> {
+    history
+        .plays
         .iter()
-        .filter(|p| p.music().is_some())
-        .filter_map(|p| Some(i32::from(tz.to_datetime(p.start()?).year())))
+        .filter(|p| p.track.is_some())
+        .map(|p| i32::from(tz.to_datetime(p.start()).year()))
         .max()
 }
 
 /// Sums one year. [`Error::NoMusic`] if no music stream started in it.
-pub fn year(plays: &[Play], genres: Option<&Genres>, options: &Options) -> Result<Year, Error> {
+pub fn year(history: &History, genres: Option<&Genres>, options: &Options) -> Result<Year, Error> {
     let tz = &options.tz;
     let year = match options.year {
         Some(y) => y,
-        None => latest_year(plays, tz).ok_or(Error::Empty)?,
+        None => latest_year(history, tz).ok_or(Error::Empty)?,
     };
     let mut music_ms = 0u64;
     let mut music_streams = 0u64;
+    let mut estimated = 0u64;
     let mut other_streams = 0u64;
     let mut other_ms = 0u64;
     let mut clock = [0u64; 24];
-    let mut artists: HashMap<&str, (u64, u64)> = HashMap::new();
-    let mut tracks: HashMap<(&str, &str), (u64, u64)> = HashMap::new();
-    for play in plays {
-        let Some(start) = play.start() else { continue };
-        let local = tz.to_datetime(start);
+    // (ms, plays, streams) by artist index; (plays, ms) by track index.
+    let mut artists = vec![(0u64, 0u64, 0u64); history.artist_count()];
+    let mut tracks = vec![(0u64, 0u64); history.track_count()];
+    for play in &history.plays {
+        let local = tz.to_datetime(play.start());
         if i32::from(local.year()) != year {
             continue;
         }
-        let Some((title, artist)) = play.music() else {
+        let Some(track) = play.track else {
             other_streams += 1;
             other_ms = other_ms.saturating_add(play.ms);
             continue;
         };
         let counted = u64::from(play.ms >= PLAY_MS);
         music_streams += 1;
+        estimated += u64::from(play.estimated);
         music_ms = music_ms.saturating_add(play.ms);
         let hour = usize::try_from(local.hour()).unwrap_or(0);
         clock[hour] = clock[hour].saturating_add(play.ms);
-        let a = artists.entry(artist).or_default();
+        let (_, artist) = history.track(track);
+        let a = &mut artists[artist.index()];
         a.0 = a.0.saturating_add(play.ms);
         a.1 += counted;
-        let t = tracks.entry((title, artist)).or_default();
+        a.2 += 1;
+        let t = &mut tracks[track.index()];
         t.0 += counted;
         t.1 = t.1.saturating_add(play.ms);
     }
@@ -95,9 +116,11 @@ pub fn year(plays: &[Play], genres: Option<&Genres>, options: &Options) -> Resul
         return Err(Error::NoMusic { year });
     }
 
-    let mut artist_list: Vec<(&str, u64, u64)> = artists
-        .iter()
-        .map(|(&name, &(ms, plays))| (name, ms, plays))
+    let mut artist_list: Vec<(&str, u64, u64)> = history
+        .artist_ids()
+        .zip(&artists)
+        .filter(|(_, &(_, _, streams))| streams > 0)
+        .map(|(id, &(ms, plays, _))| (history.artist(id), ms, plays))
         .collect();
     artist_list.sort_by(|a, b| b.1.cmp(&a.1).then(b.2.cmp(&a.2)).then(a.0.cmp(b.0)));
     let top_artists = artist_list
@@ -110,10 +133,14 @@ pub fn year(plays: &[Play], genres: Option<&Genres>, options: &Options) -> Resul
         })
         .collect();
 
-    let mut track_list: Vec<(&str, &str, u64, u64)> = tracks
-        .iter()
+    let mut track_list: Vec<(&str, &str, u64, u64)> = history
+        .track_ids()
+        .zip(&tracks)
         .filter(|(_, &(plays, _))| plays > 0)
-        .map(|(&(title, artist), &(plays, ms))| (title, artist, plays, ms))
+        .map(|(id, &(plays, ms))| {
+            let (title, artist) = history.track(id);
+            (title, history.artist(artist), plays, ms)
+        })
         .collect();
     track_list.sort_by(|a, b| {
         b.2.cmp(&a.2)
@@ -153,7 +180,16 @@ pub fn year(plays: &[Play], genres: Option<&Genres>, options: &Options) -> Resul
     stats.sanitize();
     Ok(Year {
         stats,
+        artists: artist_list
+            .iter()
+            .map(|&(name, ms, plays)| ArtistTotal {
+                name: name.to_string(),
+                ms,
+                plays,
+            })
+            .collect(),
         music_streams,
+        estimated,
         other_streams,
         other_ms,
     })
@@ -196,13 +232,33 @@ mod tests {
     use super::*;
     use jiff::Timestamp;
 
-    fn play(title: &str, artist: &str, end: &str, ms: u64) -> Play {
-        Play {
+    use crate::listening::Listen;
+
+    /// A stream as the tests write it: text owned, the end time as the exports give it.
+    struct Stream {
+        track: Option<String>,
+        artist: Option<String>,
+        end: Timestamp,
+        ms: u64,
+    }
+
+    fn play(title: &str, artist: &str, end: &str, ms: u64) -> Stream {
+        Stream {
             track: Some(title.into()),
             artist: Some(artist.into()),
             end: end.parse::<Timestamp>().unwrap(),
             ms,
         }
+    }
+
+    fn sum(streams: &[Stream], genres: Option<&Genres>, options: &Options) -> Result<Year, Error> {
+        let mut history = History::default();
+        for s in streams {
+            let listen =
+                Listen::ended(s.end, s.ms, s.track.as_deref(), s.artist.as_deref()).unwrap();
+            history.add(&listen);
+        }
+        year(&history, genres, options)
     }
 
     fn options(tz: &str, year: Option<i32>) -> Options {
@@ -223,14 +279,14 @@ mod tests {
         // Ends 2027-01-01 00:20 UTC after 30 minutes: started 2026-12-31 23:50 UTC, which is
         // 2027-01-01 00:50 in Berlin (UTC+1 in winter).
         let plays = [play("T", "A", "2027-01-01T00:20:00Z", 1_800_000)];
-        let berlin = year(&plays, None, &options("Europe/Berlin", None)).unwrap();
+        let berlin = sum(&plays, None, &options("Europe/Berlin", None)).unwrap();
         assert_eq!(berlin.stats.year, 2027);
         assert_eq!(clock(&berlin)[0], 30.0);
-        let utc = year(&plays, None, &options("UTC", None)).unwrap();
+        let utc = sum(&plays, None, &options("UTC", None)).unwrap();
         assert_eq!(utc.stats.year, 2026);
         assert_eq!(clock(&utc)[23], 30.0);
         assert!(matches!(
-            year(&plays, None, &options("Europe/Berlin", Some(2026))),
+            sum(&plays, None, &options("Europe/Berlin", Some(2026))),
             Err(Error::NoMusic { year: 2026 })
         ));
     }
@@ -245,7 +301,7 @@ mod tests {
             play("c", "A", "2026-10-25T00:33:00Z", 180_000), // starts 00:30Z = 02:30 CEST
             play("d", "A", "2026-10-25T01:34:00Z", 240_000), // starts 01:30Z = 02:30 CET
         ];
-        let y = year(&plays, None, &options("Europe/Berlin", None)).unwrap();
+        let y = sum(&plays, None, &options("Europe/Berlin", None)).unwrap();
         let mut expected = vec![0.0; 24];
         expected[1] = 1.0;
         expected[3] = 2.0;
@@ -262,7 +318,7 @@ mod tests {
             play("Short", "A", "2026-05-01T14:00:00Z", 29_999),
             play("Short", "A", "2026-05-01T15:00:00Z", 29_999),
         ];
-        let y = year(&plays, None, &options("UTC", None)).unwrap();
+        let y = sum(&plays, None, &options("UTC", None)).unwrap();
         // 30,000 + 3 × 29,999 = 119,997 ms: one minute, rounded down.
         assert_eq!(y.stats.minutes_listened, Count(1));
         assert_eq!(y.stats.top_artists[0].minutes, Count(1));
@@ -287,7 +343,7 @@ mod tests {
             play("z", "Z", at, 45_000),
             play("q", "q", at, 1_000),
         ];
-        let y = year(&plays, None, &options("UTC", None)).unwrap();
+        let y = sum(&plays, None, &options("UTC", None)).unwrap();
         let names: Vec<&str> = y
             .stats
             .top_artists
@@ -305,7 +361,7 @@ mod tests {
             play("Beta", "Y", at, 40_000),
             play("Alpha", "Z", at, 40_000),
         ];
-        let y = year(&plays, None, &options("UTC", None)).unwrap();
+        let y = sum(&plays, None, &options("UTC", None)).unwrap();
         let titles: Vec<(&str, u64)> = y
             .stats
             .top_tracks
@@ -325,7 +381,7 @@ mod tests {
             play("z", "Z", at, 600_000),
         ];
         let genres = Genres::parse("X,pop\nX,rock\nY,pop\nY,pop\n").unwrap();
-        let y = year(&plays, Some(&genres), &options("UTC", None)).unwrap();
+        let y = sum(&plays, Some(&genres), &options("UTC", None)).unwrap();
         // X's 120,000 ms: 60,000 pop, 60,000 rock; Y's 60,000 pop; Z has no genre and is out.
         let g: Vec<(&str, f64)> = y
             .stats
@@ -340,7 +396,7 @@ mod tests {
                 ("rock", 60_000.0 / 180_000.0)
             ]
         );
-        let none = year(&plays, None, &options("UTC", None)).unwrap();
+        let none = sum(&plays, None, &options("UTC", None)).unwrap();
         assert!(none.stats.top_genres.is_empty());
     }
 
@@ -350,7 +406,7 @@ mod tests {
         episode.track = None;
         episode.artist = None;
         let plays = [episode, play("t", "A", "2026-05-01T13:00:00Z", 60_000)];
-        let y = year(&plays, None, &options("UTC", None)).unwrap();
+        let y = sum(&plays, None, &options("UTC", None)).unwrap();
         assert_eq!((y.other_streams, y.other_ms), (1, 180_000));
         assert_eq!(y.stats.minutes_listened, Count(1));
         assert_eq!(y.music_streams, 1);

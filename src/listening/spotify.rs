@@ -3,22 +3,17 @@
 //! - extended streaming history (`Streaming_History_Audio_*.json`, `endsong_*.json`): rows
 //!   `{ts, ms_played, master_metadata_track_name, master_metadata_album_artist_name, …}`, `ts`
 //!   the end of the stream in UTC to the second;
-//! - account data (`StreamingHistory_music_*.json`): rows `{endTime, artistName, trackName,
-//!   msPlayed}`, `endTime` the end in UTC to the minute.
+//! - account data (`StreamingHistory_music_*.json`, `StreamingHistory_podcast_*.json`): rows
+//!   `{endTime, artistName, trackName, msPlayed}` (podcasts: `podcastName`, `episodeName`),
+//!   `endTime` the end in UTC to the minute.
 //!
-//! Both are one JSON array. It is read element by element, so a file of a million rows never
-//! sits in memory as a whole; the first element decides the format.
-
-use std::fmt::Write as _;
-use std::io::BufReader;
-use std::path::Path;
+//! Both are one JSON array, read row by row by [`json::ArrayRows`](super::json::ArrayRows);
+//! the first row decides the format.
 
 use jiff::{civil, tz::TimeZone, Timestamp};
-use serde::de::{DeserializeSeed, SeqAccess, Visitor};
-use serde_json::Value;
-use sha2::{Digest, Sha256};
 
-use super::{Error, History, Play};
+use super::json::Json;
+use super::play::Listen;
 
 /// Which export a file is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,19 +24,19 @@ pub enum Format {
 
 impl Format {
     /// The format a row belongs to, from the fields it has.
-    pub fn detect(row: &Value) -> Option<Format> {
-        let row = row.as_object()?;
-        if row.contains_key("ts") && row.contains_key("ms_played") {
+    pub fn detect(row: &Json) -> Option<Format> {
+        if row.has("ts") && row.has("ms_played") {
             Some(Format::Extended)
-        } else if row.contains_key("endTime") && row.contains_key("msPlayed") {
+        } else if row.has("endTime") && row.has("msPlayed") {
             Some(Format::Account)
         } else {
             None
         }
     }
 
-    /// The play a row records, or why it cannot be read.
-    pub fn play(self, row: &Value) -> Result<Play, String> {
+    /// The stream a row records, or why it cannot be read. A row without a track name or an
+    /// artist name (a podcast episode, an audiobook) is a stream with no music.
+    pub fn listen<'a>(self, row: &'a Json) -> Result<Listen<'a>, String> {
         let (end, ms, track, artist) = match self {
             Format::Extended => (
                 "ts",
@@ -51,12 +46,12 @@ impl Format {
             ),
             Format::Account => ("endTime", "msPlayed", "trackName", "artistName"),
         };
-        let Some(row) = row.as_object() else {
+        if !row.is_object() {
             return Err("not an object".into());
-        };
+        }
         let end_text = row
             .get(end)
-            .and_then(Value::as_str)
+            .and_then(Json::as_str)
             .ok_or_else(|| format!("`{end}` is not a string"))?;
         let end_time = match self {
             Format::Extended => end_text.parse::<Timestamp>().ok(),
@@ -68,208 +63,77 @@ impl Format {
         let ms_key = ms;
         let ms = row
             .get(ms_key)
-            .and_then(Value::as_u64)
+            .and_then(Json::as_u64)
             .ok_or_else(|| format!("`{ms}` is not a non-negative integer"))?;
         let text = |key: &str| {
             row.get(key)
-                .and_then(Value::as_str)
+                .and_then(Json::as_str)
                 .filter(|s| !s.is_empty())
-                .map(str::to_string)
         };
-        let play = Play {
-            track: text(track),
-            artist: text(artist),
-            end: end_time,
-            ms,
-        };
-        if play.start().is_none() {
-            return Err(format!(
-                "`{ms_key}` reaches back before the earliest time there is"
-            ));
-        }
-        Ok(play)
+        Listen::ended(end_time, ms, text(track), text(artist))
+            .ok_or_else(|| format!("`{ms_key}` reaches back before the earliest time there is"))
     }
 }
 
-/// Reads one file into `history`. A file that is not a JSON array whose first element is a
-/// row of a known format is [`Error::UnknownFormat`]; a file that breaks off after its first
-/// row keeps the rows before the break and counts the break as malformed.
-pub fn read(path: &Path, history: &mut History) -> Result<(), Error> {
-    let file = std::fs::File::open(path).map_err(|source| Error::Io {
-        path: path.into(),
-        source,
-    })?;
-    let name = path.display().to_string();
-    let mut format = None;
-    let mut de = serde_json::Deserializer::from_reader(BufReader::new(file));
-    let rows = Rows {
-        name: &name,
-        history,
-        format: &mut format,
-    };
-    let result = rows
-        .deserialize(&mut de)
-        .and_then(|empty| de.end().map(|()| empty));
-    match (result, format) {
-        (Ok(_), Some(_)) | (Ok(true), None) => {}
-        (Err(e), Some(_)) => {
-            history.malformed(format!("{name}: breaks off: {}", position(&e)));
-        }
-        (Ok(false), None) | (Err(_), None) => {
-            return Err(Error::UnknownFormat { path: path.into() })
-        }
-    }
-    history.files.push(path.into());
-    Ok(())
-}
-
-/// The array's visitor: each element is read, fingerprinted and normalised on its own.
-struct Rows<'a> {
-    name: &'a str,
-    history: &'a mut History,
-    format: &'a mut Option<Format>,
-}
-
-impl<'de> DeserializeSeed<'de> for Rows<'_> {
-    /// Whether the array was empty.
-    type Value = bool;
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
-        d.deserialize_seq(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Rows<'_> {
-    type Value = bool;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("an array of streams")
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<bool, A::Error> {
-        let mut index = 0usize;
-        while let Some(row) = seq.next_element::<Value>()? {
-            let format = match *self.format {
-                Some(format) => format,
-                None => match Format::detect(&row) {
-                    Some(format) => *self.format.insert(format),
-                    None => return Err(serde::de::Error::custom("not a known history")),
-                },
-            };
-            if self.history.first_time(fingerprint(&row)) {
-                match format.play(&row) {
-                    Ok(play) => self.history.plays.push(play),
-                    Err(why) => self
-                        .history
-                        .malformed(format!("{}, row {index}: {why}", self.name)),
-                }
-            }
-            index += 1;
-        }
-        Ok(index == 0)
-    }
-}
-
-/// 128 bits of SHA-256 over the row's canonical JSON (keys sorted, no spaces): equal rows
-/// give equal fingerprints whatever order their fields were written in.
-pub fn fingerprint(row: &Value) -> u128 {
-    let mut text = String::new();
-    canonical(row, &mut text);
-    let digest = Sha256::digest(text.as_bytes());
-    let mut bytes = [0u8; 16];
-    bytes.copy_from_slice(&digest[..16]);
-    u128::from_le_bytes(bytes)
-}
-
-fn canonical(value: &Value, out: &mut String) {
-    match value {
-        Value::Object(map) => {
-            let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort();
-            out.push('{');
-            for (i, key) in keys.into_iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                let _ = write!(out, "{}:", Value::String(key.clone()));
-                canonical(&map[key], out);
-            }
-            out.push('}');
-        }
-        Value::Array(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                canonical(item, out);
-            }
-            out.push(']');
-        }
-        other => {
-            let _ = write!(out, "{other}");
-        }
-    }
-}
-
-fn short(s: &str) -> String {
+pub(super) fn short(s: &str) -> String {
     s.chars().take(40).collect()
-}
-
-fn position(e: &serde_json::Error) -> String {
-    format!("line {}, column {}", e.line(), e.column())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+
+    fn json(text: &str) -> Json<'_> {
+        Json::parse(text.as_bytes()).unwrap()
+    }
 
     #[test]
     fn rows_are_told_apart_by_their_fields() {
-        let ext = json!({"ts": "2026-03-05T16:52:11Z", "ms_played": 1000});
-        let acc = json!({"endTime": "2026-03-05 16:52", "msPlayed": 1000});
+        let ext = json(r#"{"ts": "2026-03-05T16:52:11Z", "ms_played": 1000}"#);
+        let acc = json(r#"{"endTime": "2026-03-05 16:52", "msPlayed": 1000}"#);
         assert_eq!(Format::detect(&ext), Some(Format::Extended));
         assert_eq!(Format::detect(&acc), Some(Format::Account));
-        assert_eq!(Format::detect(&json!({"user_id": "x"})), None);
-        assert_eq!(Format::detect(&json!(3)), None);
+        assert_eq!(Format::detect(&json(r#"{"user_id": "x"}"#)), None);
+        assert_eq!(Format::detect(&json("3")), None);
     }
 
     #[test]
     fn account_rows_end_at_the_minute_in_utc() {
-        let row = json!({"endTime": "2026-03-05 16:52", "artistName": "A", "trackName": "T",
-            "msPlayed": 60000});
-        let play = Format::Account.play(&row).unwrap();
-        assert_eq!(
-            play.end,
-            "2026-03-05T16:52:00Z".parse::<Timestamp>().unwrap()
+        let row = json(
+            r#"{"endTime": "2026-03-05 16:52", "artistName": "A", "trackName": "T",
+            "msPlayed": 60000}"#,
         );
+        let listen = Format::Account.listen(&row).unwrap();
         assert_eq!(
-            play.start().unwrap(),
-            "2026-03-05T16:51:00Z".parse::<Timestamp>().unwrap()
+            listen.start_ms,
+            "2026-03-05T16:51:00Z"
+                .parse::<Timestamp>()
+                .unwrap()
+                .as_millisecond()
         );
-        assert_eq!(play.music(), Some(("T", "A")));
+        assert_eq!((listen.track, listen.artist), (Some("T"), Some("A")));
+        let podcast = json(
+            r#"{"endTime": "2026-03-05 16:52", "podcastName": "P", "episodeName": "E",
+            "msPlayed": 60000}"#,
+        );
+        assert_eq!(Format::detect(&podcast), Some(Format::Account));
+        let listen = Format::Account.listen(&podcast).unwrap();
+        assert_eq!((listen.track, listen.artist), (None, None));
     }
 
     #[test]
     fn podcasts_have_no_music_and_bad_rows_say_why() {
-        let row = json!({"ts": "2026-03-05T16:52:11Z", "ms_played": 5,
-            "master_metadata_track_name": null, "episode_name": "E"});
-        assert_eq!(Format::Extended.play(&row).unwrap().music(), None);
-        let bad = json!({"ts": "yesterday", "ms_played": 5});
-        assert!(Format::Extended.play(&bad).unwrap_err().contains("`ts`"));
-        let neg = json!({"ts": "2026-03-05T16:52:11Z", "ms_played": -5});
+        let row = json(
+            r#"{"ts": "2026-03-05T16:52:11Z", "ms_played": 5,
+            "master_metadata_track_name": null, "episode_name": "E"}"#,
+        );
+        assert_eq!(Format::Extended.listen(&row).unwrap().track, None);
+        let bad = json(r#"{"ts": "yesterday", "ms_played": 5}"#);
+        assert!(Format::Extended.listen(&bad).unwrap_err().contains("`ts`"));
+        let neg = json(r#"{"ts": "2026-03-05T16:52:11Z", "ms_played": -5}"#);
         assert!(Format::Extended
-            .play(&neg)
+            .listen(&neg)
             .unwrap_err()
             .contains("ms_played"));
-    }
-
-    #[test]
-    fn field_order_does_not_change_the_fingerprint() {
-        let a: Value = serde_json::from_str(r#"{"a":1,"b":[{"x":null,"y":"z"}]}"#).unwrap();
-        let b: Value = serde_json::from_str(r#"{"b":[{"y":"z","x":null}],"a":1}"#).unwrap();
-        let c: Value = serde_json::from_str(r#"{"b":[{"y":"z","x":null}],"a":2}"#).unwrap();
-        assert_eq!(fingerprint(&a), fingerprint(&b));
-        assert_ne!(fingerprint(&a), fingerprint(&c));
     }
 }

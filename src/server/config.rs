@@ -47,6 +47,14 @@ pub struct Config {
     pub cards: Option<Sink>,
     /// How long reading one stored card may take before it is rendered instead. Default: 2 s.
     pub cards_timeout: Duration,
+    /// Write-backs of rendered cards to `cards` running at once. Past that a card is served
+    /// but not written back (the next miss tries again), so slow storage cannot pile up
+    /// memory. Default: 64.
+    pub max_write_backs: usize,
+    /// Users who get no card: answered like an unknown user, on every route, whether the card
+    /// would be drawn or read from storage. (A PostgreSQL store also checks its own
+    /// `cardfarm_opt_out` table.) Default: empty.
+    pub opt_out: crate::opt_out::Shared,
 }
 
 impl Default for Config {
@@ -69,6 +77,8 @@ impl Default for Config {
             shutdown_timeout: Duration::from_secs(30),
             cards: None,
             cards_timeout: Duration::from_secs(2),
+            max_write_backs: 64,
+            opt_out: Default::default(),
         }
     }
 }

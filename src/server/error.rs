@@ -77,7 +77,7 @@ impl From<cardfarm_error::Error> for ApiError {
     fn from(e: cardfarm_error::Error) -> Self {
         use cardfarm_error::Error::*;
         match &e {
-            MalformedJson { .. } => ApiError::bad_request(e.to_string()),
+            MalformedJson { .. } | BadEncoding(_) => ApiError::bad_request(e.to_string()),
             InvalidStats { path, message } => {
                 ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.to_string())
                     .detail(json!({ "field": path, "problem": message }))

@@ -69,7 +69,7 @@ impl Metrics {
         let stored_writes = IntCounterVec::new(
             Opts::new(
                 "cardfarm_stored_card_writes_total",
-                "Rendered cards written back to storage, by result (ok, failed)",
+                "Rendered cards written back to storage, by result (ok, failed, skipped: too many write-backs at once)",
             ),
             &["result"],
         )

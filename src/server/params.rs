@@ -8,6 +8,7 @@ use axum::http::{StatusCode, Uri};
 
 use super::error::ApiError;
 use super::{sign, Config};
+use crate::card::Encoding;
 
 /// The query of the render routes. Parsed here, not by axum's `Query`, so that a bad value
 /// answers JSON like every other error. Other parameters are ignored (but still signed).
@@ -18,6 +19,8 @@ pub(super) struct Params {
     /// Render in this locale instead of the stats' own: part of the stats the fingerprint
     /// (ETag, cache key) covers, and of the query a signature covers.
     pub locale: Option<String>,
+    /// `encoding` and, for JPEG, `quality`. Default: PNG.
+    pub encoding: Encoding,
 }
 
 impl Params {
@@ -26,8 +29,9 @@ impl Params {
             .map_err(|e| ApiError::bad_request(e.body_text()))?;
         let mut params = Params::default();
         let mut seen = Vec::new();
+        let (mut encoding, mut quality) = (None, None);
         for (key, value) in pairs {
-            if !["format", "exp", "sig", "locale"].contains(&key.as_str()) {
+            if !["format", "exp", "sig", "locale", "encoding", "quality"].contains(&key.as_str()) {
                 continue;
             }
             if seen.contains(&key) {
@@ -48,10 +52,17 @@ impl Params {
                             ApiError::bad_request(sign::Refusal::BadExpiry.to_string())
                         })?)
                 }
+                "encoding" => encoding = Some(value),
+                "quality" => {
+                    quality = Some(value.parse().map_err(|_| {
+                        ApiError::bad_request(format!("quality `{value}` is not 1 to 100"))
+                    })?)
+                }
                 _ => {}
             }
             seen.push(key);
         }
+        params.encoding = Encoding::new(encoding.as_deref().unwrap_or("png"), quality)?;
         Ok(params)
     }
 }

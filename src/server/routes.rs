@@ -21,6 +21,7 @@ use super::prerender::{Outcome, Stored};
 use super::{openapi, sign, AppState};
 use crate::card::model::{is_valid_id, Stats, ID_RULE};
 use crate::card::render::Source;
+use crate::card::Encoding;
 use crate::farm::job::{self, CardSpec};
 
 /// A template as the API lists it.
@@ -96,7 +97,7 @@ struct FormatQuery {
             headers(("Cardfarm-Placeholders" = u32, description = "present when photos could not be used: how many were drawn as a placeholder"))),
         (status = 400, description = "malformed JSON, path or query", body = openapi::ErrorBody),
         (status = 401, description = "missing or wrong API key (WWW-Authenticate: Bearer)", body = openapi::ErrorBody),
-        (status = 404, description = "unknown template or format", body = openapi::ErrorBody),
+        (status = 404, description = "unknown template or format, or stats of a user who opted out", body = openapi::ErrorBody),
         (status = 408, description = "body not sent in time", body = openapi::ErrorBody),
         (status = 413, description = "body too large", body = openapi::ErrorBody),
         (status = 422, description = "invalid stats", body = openapi::ErrorBody),
@@ -115,6 +116,7 @@ pub(super) async fn render_posted(
     let query = Params::parse(&uri)?;
     let body = body.map_err(|e| body_error(&e, &state.config))?;
     let format = query.format.unwrap_or_else(|| "story".into());
+    let encoding = query.encoding;
     state.renderer.templates().get(&template, &format)?;
     if json_depth(&body) > MAX_JSON_DEPTH {
         return Err(ApiError::bad_request(format!(
@@ -127,12 +129,17 @@ pub(super) async fn render_posted(
     if let Some(locale) = &query.locale {
         stats.set_locale(locale)?;
     }
+    // An opted-out listener has no card on any route, posted stats included.
+    if opted_out(&state, &stats.user_id).await? {
+        return Err(unknown_user(&stats.user_id));
+    }
     card(
         &state,
         stats,
         Origin::Posted,
         template,
         format,
+        encoding,
         &headers,
         "private, max-age=0, must-revalidate",
         Conditional::Ignored,
@@ -154,7 +161,14 @@ struct CardQuery {
     sig: Option<String>,
 }
 
-/// Renders a stored user's card.
+/// A stored user's card.
+///
+/// With `serve --cards`, the card the farm stored for this user, template and format is
+/// served as stored when it was drawn from the stats the store holds now and the current
+/// template (its content hash, which is also the ETag, the same on every replica and across
+/// restarts). A missing, stale or damaged stored card is rendered, answered, and written back
+/// in the background; storage that is slow or down only costs the lookup's time limit, and
+/// the card is rendered. A listener who opted out is answered exactly like an unknown user.
 #[utoipa::path(
     get,
     path = "/v1/cards/{user_id}/{template}.png",
@@ -169,9 +183,9 @@ struct CardQuery {
         (status = 304, description = "unchanged: `If-None-Match` names the ETag, or is `*`"),
         (status = 400, description = "malformed path or query", body = openapi::ErrorBody),
         (status = 403, description = "missing, wrong or expired signature, or no expiry where the server requires one", body = openapi::ErrorBody),
-        (status = 404, description = "unknown user, template or format", body = openapi::ErrorBody),
+        (status = 404, description = "unknown (or opted-out) user, unknown template or format", body = openapi::ErrorBody),
         (status = 500, description = "internal error, such as a corrupt stored record", body = openapi::ErrorBody),
-        (status = 503, description = "overloaded or store unavailable; see Retry-After", body = openapi::ErrorBody),
+        (status = 503, description = "overloaded or store unavailable; see Retry-After. Never for card storage that fails: the card is rendered instead", body = openapi::ErrorBody),
     )
 )]
 pub(super) async fn render_stored(
@@ -203,12 +217,18 @@ pub(super) async fn render_stored(
         .ok_or_else(|| ApiError::bad_request("expected /v1/cards/{user_id}/{template}.png"))?
         .to_string();
     let format = query.format.unwrap_or_else(|| "story".into());
+    let encoding = query.encoding;
     state.renderer.templates().get(&template, &format)?;
+    // Checked before the store and before card storage, and answered like an unknown user:
+    // an opted-out listener's card is neither drawn nor served from what the farm stored.
+    if state.config.opt_out.contains(&user_id) {
+        return Err(unknown_user(&user_id));
+    }
     let (mut stats, root) = state
         .store
         .get(&user_id)
         .await?
-        .ok_or_else(|| ApiError::not_found(format!("unknown user `{user_id}`")))?;
+        .ok_or_else(|| unknown_user(&user_id))?;
     // The farm stores each user's card in their own locale: another locale is rendered, and
     // not written over it.
     let own_locale = query.locale.as_deref().is_none_or(|l| l == stats.locale());
@@ -221,24 +241,27 @@ pub(super) async fn render_stored(
         max_age = max_age.min(exp.saturating_sub(now));
     }
     let cache_control = format!("public, max-age={}, s-maxage={max_age}", max_age.min(3600));
-    let key = state
+    // The farm's stored cards are PNGs in each user's own locale: another encoding or locale
+    // is always rendered.
+    let stored_cards = state
         .config
         .cards
         .as_ref()
-        .filter(|_| own_locale)
-        .map(|sink| {
-            let spec = CardSpec {
-                template: template.clone(),
-                format: format.clone(),
-            };
-            job::key(sink.prefix(), &user_id, &spec)
-        });
+        .filter(|_| encoding.is_png() && own_locale);
+    let key = stored_cards.map(|sink| {
+        let spec = CardSpec {
+            template: template.clone(),
+            format: format.clone(),
+        };
+        job::key(sink.prefix(), &user_id, &spec, encoding)
+    });
     card(
         &state,
         stats,
         Origin::Stored(root),
         template,
         format,
+        encoding,
         &headers,
         &cache_control,
         Conditional::Honoured,
@@ -246,6 +269,19 @@ pub(super) async fn render_stored(
     )
     .await
 }
+
+/// The answer for a user the server has no card for: not in the store, or opted out.
+fn unknown_user(user_id: &str) -> ApiError {
+    ApiError::not_found(format!("unknown user `{user_id}`"))
+}
+
+/// Whether `user_id` opted out: the server's list, or the PostgreSQL store's table.
+async fn opted_out(state: &AppState, user_id: &str) -> Result<bool, ApiError> {
+    Ok(state.config.opt_out.contains(user_id) || state.store.opted_out(user_id).await?)
+}
+
+/// How long a card drawn with a placeholder is served from memory before it is drawn again.
+const PLACEHOLDER_TTL: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// Whether a route answers `If-None-Match`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -264,6 +300,8 @@ pub(super) const PLACEHOLDERS: &str = "cardfarm-placeholders";
 #[derive(Debug, Clone)]
 pub(super) struct Rendered {
     png: Bytes,
+    /// The encoding of `png`'s bytes (a PNG unless the request asked for another).
+    encoding: Encoding,
     /// Photos drawn as a placeholder.
     placeholders: usize,
 }
@@ -279,6 +317,7 @@ async fn card(
     origin: Origin,
     template: String,
     format: String,
+    encoding: Encoding,
     headers: &HeaderMap,
     cache_control: &str,
     conditional: Conditional,
@@ -298,7 +337,8 @@ async fn card(
     })
     .await
     .map_err(ApiError::internal)?;
-    let fingerprint = fingerprint?;
+    // The encoding is part of the card's identity: its ETag and cache key.
+    let fingerprint = encoding.fingerprint(fingerprint?);
     let etag = etag::etag(&fingerprint, &origin);
     let respond = |status: StatusCode, rendered: Option<Rendered>| -> Response {
         let mut placeholders = 0;
@@ -306,7 +346,8 @@ async fn card(
             // `Bytes` is shared, not copied: a cache hit hands the cached buffer to hyper.
             Some(r) => {
                 placeholders = r.placeholders;
-                (status, [(header::CONTENT_TYPE, "image/png")], r.png).into_response()
+                let content_type = r.encoding.content_type();
+                (status, [(header::CONTENT_TYPE, content_type)], r.png).into_response()
             }
             None => status.into_response(),
         };
@@ -325,11 +366,12 @@ async fn card(
     if conditional == Conditional::Honoured && etag::matches(headers, &etag) {
         return Ok(respond(StatusCode::NOT_MODIFIED, None));
     }
-    if let Some(png) = state.cache.get(&etag) {
+    if let Some((png, placeholders)) = state.cache.get(&etag) {
         state.metrics.cache_hits.inc();
         let hit = Rendered {
             png,
-            placeholders: 0,
+            encoding,
+            placeholders,
         };
         return Ok(respond(StatusCode::OK, Some(hit)));
     }
@@ -349,7 +391,7 @@ async fn card(
         let (state, etag) = (state.clone(), etag.clone());
         async move {
             let Some(stored) = stored else {
-                return render(state, stats, origin, template, format, etag).await;
+                return render(state, stats, origin, template, format, encoding, etag).await;
             };
             stored_or_render(state, stored, stats, origin, template, format, etag).await
         }
@@ -387,25 +429,43 @@ async fn stored_or_render(
         state.cache.put(etag, png.clone());
         return Ok(Rendered {
             png,
+            encoding: Encoding::Png,
             placeholders: 0,
         });
     }
-    let rendered = render(state.clone(), stats, origin, template, format, etag).await?;
+    let rendered = render(
+        state.clone(),
+        stats,
+        origin,
+        template,
+        format,
+        Encoding::Png,
+        etag,
+    )
+    .await?;
     // A placeholder may stand for a photo missing only for now, and storage that just failed
     // would most likely fail the write too: neither is written.
     if rendered.placeholders == 0 && outcome != Outcome::Error {
-        let png = rendered.png.clone();
         let metrics = state.metrics.clone();
-        tokio::spawn(async move {
-            let result = match stored.write(png).await {
-                Ok(()) => "ok",
-                Err(error) => {
-                    tracing::warn!(key = %stored.key, %error, "could not write a rendered card back");
-                    "failed"
-                }
-            };
-            metrics.stored_writes.with_label_values(&[result]).inc();
-        });
+        // At most `max_write_backs` at once: each holds a card's bytes until the storage
+        // answers. Past that the card is only served; a later miss writes it.
+        match state.write_backs.clone().try_acquire_owned() {
+            Ok(permit) => {
+                let png = rendered.png.clone();
+                tokio::spawn(async move {
+                    let result = match stored.write(png).await {
+                        Ok(()) => "ok",
+                        Err(error) => {
+                            tracing::warn!(key = %stored.key, %error, "could not write a rendered card back");
+                            "failed"
+                        }
+                    };
+                    drop(permit);
+                    metrics.stored_writes.with_label_values(&[result]).inc();
+                });
+            }
+            Err(_) => metrics.stored_writes.with_label_values(&["skipped"]).inc(),
+        }
     }
     Ok(rendered)
 }
@@ -418,6 +478,7 @@ async fn render(
     origin: Origin,
     template: String,
     format: String,
+    encoding: Encoding,
     etag: String,
 ) -> Result<Rendered, ApiError> {
     let renderer = state.renderer.clone();
@@ -431,13 +492,14 @@ async fn render(
         .pool
         .run(&state.metrics, move || {
             let timer = render_seconds.start_timer();
-            let result = renderer.render(
+            let result = renderer.render_as(
                 Source {
                     stats: &stats,
                     root: origin.root(),
                 },
                 &t,
                 &f,
+                encoding,
             );
             match result {
                 Ok(_) => timer.observe_duration(),
@@ -456,14 +518,19 @@ async fn render(
     for warning in &card.warnings {
         tracing::warn!(%template, %warning, "card rendered with a placeholder");
     }
-    let png = Bytes::from(card.png.0);
-    // A placeholder may stand for a photo that is only missing for now: render it again next
-    // time rather than keep it.
+    let png = Bytes::from(card.bytes);
+    // A placeholder may stand for a photo that is only missing for now: such a card is kept
+    // for a minute, not for good.
     if card.warnings.is_empty() {
         state.cache.put(etag, png.clone());
+    } else {
+        state
+            .cache
+            .put_for(etag, png.clone(), card.warnings.len(), PLACEHOLDER_TTL);
     }
     Ok(Rendered {
         png,
+        encoding,
         placeholders: card.warnings.len(),
     })
 }

@@ -21,7 +21,13 @@
 //! );
 //! ```
 //!
-//! The newest year wins when a user has several. The table is found through the connection's
+//! A user listed in the `cardfarm_opt_out` table ([`crate::opt_out`]) is not found, exactly
+//! like a user with no row; the store is not ready while that table is missing, so opt-outs
+//! are never silently ignored. [`Store::put_postgres`] and [`import`] (`cardfarm import`)
+//! create both tables.
+//!
+//! The newest year wins when a user has several. [`import`] loads a dataset into the table
+//! (`cardfarm import`). The table is found through the connection's
 //! `search_path`, so a URL such as `postgres://host/db?options=-c%20search_path%3Dwrapped`
 //! selects a schema.
 //!
@@ -30,6 +36,7 @@
 //! URL, password included, is never part of an error: whoever shows it masks it first
 //! ([`crate::redact::url`]).
 
+pub mod import;
 mod tls;
 
 use std::collections::HashMap;
@@ -92,38 +99,9 @@ impl Store {
         Ok(Store::Jsonl(Arc::new(store)))
     }
 
-    /// A pool over a PostgreSQL URL, with TLS as its `sslmode` asks. Connections open lazily,
-    /// on first use; a certificate that fails the checks is an error then.
+    /// The PostgreSQL store over [`postgres_pool`].
     pub fn postgres(url: &str) -> Result<Store> {
-        let (url, tls) = tls::Tls::from_url(url)?;
-        let mut config: tokio_postgres::Config =
-            url.parse().map_err(|e: tokio_postgres::Error| {
-                Error::Store(format!(
-                    "invalid PostgreSQL URL: {}",
-                    crate::redact::url(&e.to_string())
-                ))
-            })?;
-        if config.get_connect_timeout().is_none() {
-            config.connect_timeout(PG_CONNECT_TIMEOUT);
-        }
-        let recycling = deadpool_postgres::ManagerConfig {
-            recycling_method: deadpool_postgres::RecyclingMethod::Fast,
-        };
-        let manager = match tls.connector()? {
-            Some(tls) => deadpool_postgres::Manager::from_config(config, tls, recycling),
-            None => {
-                deadpool_postgres::Manager::from_config(config, tokio_postgres::NoTls, recycling)
-            }
-        };
-        let pool = deadpool_postgres::Pool::builder(manager)
-            .max_size(16)
-            .wait_timeout(Some(PG_WAIT_TIMEOUT))
-            .create_timeout(Some(PG_CREATE_TIMEOUT))
-            .recycle_timeout(Some(PG_RECYCLE_TIMEOUT))
-            .runtime(deadpool_postgres::Runtime::Tokio1)
-            .build()
-            .map_err(|e| Error::Store(e.to_string()))?;
-        Ok(Store::Postgres(pool))
+        postgres_pool(url).map(Store::Postgres)
     }
 
     /// The user's stats and the folder their relative image paths resolve against (`None`
@@ -143,7 +121,9 @@ impl Store {
             Store::Postgres(pool) => {
                 let client = pool.get().await.map_err(pool_error)?;
                 let row = within(client.query_opt(
-                    "SELECT stats::text FROM cardfarm_stats WHERE user_id = $1 ORDER BY year DESC LIMIT 1",
+                    "SELECT stats::text FROM cardfarm_stats WHERE user_id = $1
+                     AND NOT EXISTS (SELECT 1 FROM cardfarm_opt_out WHERE user_id = $1)
+                     ORDER BY year DESC LIMIT 1",
                     &[&user_id],
                 ))
                 .await?;
@@ -159,13 +139,32 @@ impl Store {
         }
     }
 
+    /// Whether the database's `cardfarm_opt_out` table lists `user_id` (never, for a dataset:
+    /// its opt-outs come from the server's list). [`Store::get`] already leaves such users out;
+    /// this is for stats that come from elsewhere (a posted body).
+    pub async fn opted_out(&self, user_id: &str) -> Result<bool> {
+        match self {
+            Store::Jsonl(_) => Ok(false),
+            Store::Postgres(pool) => {
+                let client = pool.get().await.map_err(pool_error)?;
+                let row = within(client.query_opt(
+                    "SELECT 1 FROM cardfarm_opt_out WHERE user_id = $1",
+                    &[&user_id],
+                ))
+                .await?;
+                Ok(row.is_some())
+            }
+        }
+    }
+
     /// Whether the store answers: the dataset is loaded, or the database takes a query.
     pub async fn ready(&self) -> Result<()> {
         match self {
             Store::Jsonl(_) => Ok(()),
             Store::Postgres(pool) => {
                 let client = pool.get().await.map_err(pool_error)?;
-                within(client.simple_query("SELECT 1")).await?;
+                // The opt-out table too: without it no card may be served.
+                within(client.simple_query("SELECT 1 FROM cardfarm_opt_out LIMIT 0")).await?;
                 Ok(())
             }
         }
@@ -175,7 +174,7 @@ impl Store {
     pub async fn put_postgres(pool: &deadpool_postgres::Pool, users: &[Stats]) -> Result<()> {
         let client = pool.get().await.map_err(pool_error)?;
         client
-            .batch_execute(CREATE_TABLE)
+            .batch_execute(&format!("{CREATE_TABLE}; {}", crate::opt_out::CREATE_TABLE))
             .await
             .map_err(|e| Error::Store(e.to_string()))?;
         let insert = client
@@ -194,6 +193,37 @@ impl Store {
         }
         Ok(())
     }
+}
+
+/// A pool over a PostgreSQL URL, with TLS as its `sslmode` asks. Connections open lazily, on
+/// first use; a certificate that fails the checks is an error then.
+pub fn postgres_pool(url: &str) -> Result<deadpool_postgres::Pool> {
+    let (url, tls) = tls::Tls::from_url(url)?;
+    let mut config: tokio_postgres::Config = url.parse().map_err(|e: tokio_postgres::Error| {
+        Error::Store(format!(
+            "invalid PostgreSQL URL: {}",
+            crate::redact::url(&e.to_string())
+        ))
+    })?;
+    if config.get_connect_timeout().is_none() {
+        config.connect_timeout(PG_CONNECT_TIMEOUT);
+    }
+    let recycling = deadpool_postgres::ManagerConfig {
+        recycling_method: deadpool_postgres::RecyclingMethod::Fast,
+    };
+    let manager = match tls.connector()? {
+        Some(tls) => deadpool_postgres::Manager::from_config(config, tls, recycling),
+        None => deadpool_postgres::Manager::from_config(config, tokio_postgres::NoTls, recycling),
+    };
+    let pool = deadpool_postgres::Pool::builder(manager)
+        .max_size(16)
+        .wait_timeout(Some(PG_WAIT_TIMEOUT))
+        .create_timeout(Some(PG_CREATE_TIMEOUT))
+        .recycle_timeout(Some(PG_RECYCLE_TIMEOUT))
+        .runtime(deadpool_postgres::Runtime::Tokio1)
+        .build()
+        .map_err(|e| Error::Store(e.to_string()))?;
+    Ok(pool)
 }
 
 /// A pooled connection that could not be had, with every cause: tokio-postgres names the step

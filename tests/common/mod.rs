@@ -9,6 +9,7 @@
 //! - [`app`]: the HTTP server through its router, no socket: requests, answers, the stores'
 //!   shared checks.
 //! - [`farm`]: the render farm: engines, draining a queue, dead letters, written keys.
+//! - [`studio`]: the designers' studio over a scratch copy of the templates, through its router.
 //!
 //! Every test binary declares `mod common;` and uses only part of it, hence the allow below.
 
@@ -19,6 +20,7 @@ pub mod farm;
 pub mod net;
 pub mod process;
 pub mod services;
+pub mod studio;
 
 use std::ffi::OsStr;
 use std::ops::Deref;
@@ -41,10 +43,7 @@ pub const TEMPLATES: &[&str] = &[
 ];
 
 /// The locales cards launch in: each has a catalog under `templates/_locales/`.
-pub const LOCALES: &[&str] = &[
-    "en", "es", "pt-BR", "fr", "de", "it", "nl", "sv", "pl", "tr", "ru", "ar", "he", "hi", "th",
-    "ja", "ko", "zh-Hans", "id",
-];
+pub const LOCALES: &[&str] = cardfarm::golden::LAUNCH_LOCALES;
 
 /// The repository root: templates, fonts, data, fixtures and goldens are found from here.
 pub fn repo() -> &'static Path {

@@ -23,7 +23,8 @@ use super::process::Running;
 /// The test binaries that talk to no service, for when one is missing.
 pub const NO_SERVICE_TESTS: &str = "cargo test --locked --lib --test golden --test pipeline \
     --test text --test cli --test serve --test server_routes --test server_card --test server_listener \
-    --test farm_batch --test panics --test server_cards_store --test signed_links --test stats";
+    --test farm_batch --test panics --test server_cards_store --test signed_links --test stats \
+    --test stats_population";
 
 /// How long a service may take to accept a connection.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);

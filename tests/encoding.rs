@@ -1,0 +1,165 @@
+//! The band-spliced PNG encoder against the whole-image one: every golden case, rendered
+//! through both, decodes to exactly the same pixels; the spliced PNGs decode alike in three
+//! decoders (`png`, `image`, `zune-png`) and pass `pngcheck`.
+//!
+//! `pngcheck` is a system tool (Debian's `pngcheck`, installed by `.ci/run`); without it the
+//! test fails and says so.
+
+mod common;
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use cardfarm::card::png;
+use cardfarm::{Renderer, Source};
+use common::{fixture, fixtures, repo, TempDir};
+
+/// Every golden case: `(template, format, fixture)`, from `golden/<template>-<format>/<fixture>.png`.
+fn golden_cases(renderer: &Renderer) -> Vec<(String, String, String)> {
+    let mut cases = Vec::new();
+    for t in renderer.templates().iter() {
+        for f in t.formats.keys() {
+            let dir = repo().join("golden").join(format!("{}-{f}", t.name));
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            let mut fixtures: Vec<String> = entries
+                .filter_map(|e| e.ok()?.path().file_stem()?.to_str().map(String::from))
+                .collect();
+            fixtures.sort();
+            for fixture in fixtures {
+                cases.push((t.name.clone(), f.clone(), fixture));
+            }
+        }
+    }
+    cases
+}
+
+/// Both encodings of one card: (spliced, whole).
+fn both(renderer: &Renderer, template: &str, format: &str, name: &str) -> (Vec<u8>, Vec<u8>) {
+    let stats = fixture(name);
+    let root = fixtures();
+    let source = Source {
+        stats: &stats,
+        root: Some(&root),
+    };
+    let spliced = renderer
+        .render(source, template, format)
+        .unwrap_or_else(|e| panic!("{template}/{format}/{name}: {e}"))
+        .png
+        .0;
+    let (t, f) = renderer.templates().get(template, format).unwrap();
+    let filled = renderer.fill(source, t, f).unwrap();
+    let tree = renderer.parse(t, &filled).unwrap();
+    let pixmap = renderer.rasterize(t, f, &tree).unwrap();
+    let whole = png::encode(&pixmap).unwrap().0;
+    (spliced, whole)
+}
+
+/// Pixels, size and colour type by the `png` crate.
+fn decode_png(bytes: &[u8]) -> Result<(u32, u32, ::png::ColorType, Vec<u8>), String> {
+    let decoder = ::png::Decoder::new(std::io::Cursor::new(bytes));
+    let mut reader = decoder.read_info().map_err(|e| e.to_string())?;
+    let mut buf = vec![0; reader.output_buffer_size().ok_or("no buffer size")?];
+    let info = reader.next_frame(&mut buf).map_err(|e| e.to_string())?;
+    buf.truncate(info.buffer_size());
+    Ok((info.width, info.height, info.color_type, buf))
+}
+
+fn decode_image(bytes: &[u8]) -> Result<Vec<u8>, String> {
+    Ok(
+        image::load_from_memory_with_format(bytes, image::ImageFormat::Png)
+            .map_err(|e| e.to_string())?
+            .to_rgb8()
+            .into_raw(),
+    )
+}
+
+fn decode_zune(bytes: &[u8]) -> Result<Vec<u8>, String> {
+    let mut decoder =
+        zune_png::PngDecoder::new(zune_png::zune_core::bytestream::ZCursor::new(bytes));
+    decoder.decode_raw().map_err(|e| format!("{e:?}"))
+}
+
+/// `pngcheck -q FILE`: silent and successful on a valid PNG.
+fn pngcheck(file: &std::path::Path) -> Result<(), String> {
+    let out = Command::new("pngcheck")
+        .arg("-q")
+        .arg(file)
+        .output()
+        .map_err(|e| {
+            format!("cannot run `pngcheck` ({e}): install it (Debian: apt-get install pngcheck)")
+        })?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "pngcheck: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ))
+    }
+}
+
+#[test]
+fn every_golden_case_spliced_decodes_to_the_whole_encoders_pixels_everywhere() {
+    let renderer: &Renderer = common::renderer();
+    let cases = golden_cases(renderer);
+    assert!(cases.len() >= 40, "only {} golden cases found", cases.len());
+    let dir = TempDir::new("encoding");
+    let mut failures = Vec::new();
+    for (template, format, name) in &cases {
+        let case = format!("{template}-{format}/{name}");
+        let (spliced, whole) = both(renderer, template, format, name);
+        let check = || -> Result<(), String> {
+            let (w, h, color, pixels) = decode_png(&spliced).map_err(|e| format!("png: {e}"))?;
+            let (ww, wh, wcolor, expected) =
+                decode_png(&whole).map_err(|e| format!("whole: {e}"))?;
+            if (w, h, color) != (ww, wh, wcolor) {
+                return Err(format!(
+                    "{w}×{h} {color:?}, whole encoder {ww}×{wh} {wcolor:?}"
+                ));
+            }
+            if pixels != expected {
+                let first = pixels.iter().zip(&expected).position(|(a, b)| a != b);
+                return Err(format!(
+                    "pixels differ from the whole encoder's (first byte {first:?})"
+                ));
+            }
+            if decode_image(&spliced).map_err(|e| format!("image: {e}"))? != expected {
+                return Err("the `image` decoder reads other pixels".into());
+            }
+            if decode_zune(&spliced).map_err(|e| format!("zune-png: {e}"))? != expected {
+                return Err("the `zune-png` decoder reads other pixels".into());
+            }
+            let file: PathBuf = dir.join(format!("{}.png", case.replace('/', "--")));
+            std::fs::write(&file, &spliced).map_err(|e| e.to_string())?;
+            pngcheck(&file)
+        };
+        if let Err(e) = check() {
+            failures.push(format!("{case}: {e}"));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn spliced_cards_are_no_larger_than_whole_ones() {
+    // The background's bands are compressed harder than the fast whole-image encoder does.
+    let renderer: &Renderer = common::renderer();
+    for template in common::TEMPLATES {
+        let (spliced, whole) = both(renderer, template, "story", "typical");
+        assert!(
+            spliced.len() <= whole.len(),
+            "{template}: spliced {} bytes, whole {}",
+            spliced.len(),
+            whole.len()
+        );
+    }
+}
