@@ -47,7 +47,9 @@ fn end_to_end(c: &mut Criterion) {
             let spliced = renderer.render(source, &t.name, f).expect("renders").png.0;
             let filled = renderer.fill(source, t, format).expect("fills");
             let tree = renderer.parse(t, &filled).expect("parses");
-            let pixmap = renderer.rasterize(t, format, &tree).expect("rasterizes");
+            let pixmap = renderer
+                .rasterize(t, format, stats.locale(), &tree)
+                .expect("rasterizes");
             let whole = png::encode(&pixmap).expect("encodes").0;
             eprintln!(
                 "bytes {}/{f}: {} spliced, {} whole",
@@ -59,7 +61,9 @@ fn end_to_end(c: &mut Criterion) {
                 b.iter(|| {
                     let filled = renderer.fill(source, t, format).expect("fills");
                     let tree = renderer.parse(t, &filled).expect("parses");
-                    let pixmap = renderer.rasterize(t, format, &tree).expect("rasterizes");
+                    let pixmap = renderer
+                        .rasterize(t, format, stats.locale(), &tree)
+                        .expect("rasterizes");
                     png::encode(&pixmap).expect("encodes")
                 })
             });
@@ -99,7 +103,11 @@ fn stages(c: &mut Criterion) {
             })
         });
         group.bench_function(format!("{}/encode", t.name), |b| {
-            b.iter(|| renderer.encode(t, f, &pixmap).expect("encodes"))
+            b.iter(|| {
+                renderer
+                    .encode(t, f, stats.locale(), &pixmap)
+                    .expect("encodes")
+            })
         });
         group.bench_function(format!("{}/encode_whole", t.name), |b| {
             b.iter(|| png::encode(&pixmap).expect("encodes"))

@@ -44,7 +44,7 @@ fn main() -> anyhow::Result<()> {
                 root: Some(dataset.root()),
             };
             let filled = renderer.fill(source, t, f)?;
-            let pixmap = renderer.rasterize(t, f, &renderer.parse(t, &filled)?)?;
+            let pixmap = renderer.rasterize(t, f, stats.locale(), &renderer.parse(t, &filled)?)?;
             let rgb: Vec<u8> = pixmap
                 .data()
                 .chunks_exact(4)

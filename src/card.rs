@@ -24,8 +24,8 @@
 //! nothing of files of many users, queues, HTTP or storage: those are [`crate::farm`] and
 //! [`crate::server`], which use it.
 
-pub mod catalog;
 pub mod backdrop;
+pub mod catalog;
 pub mod encoding;
 pub mod fingerprint;
 pub mod fonts;

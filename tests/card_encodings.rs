@@ -104,6 +104,7 @@ async fn batch_stores_each_encoding_under_its_extension() {
             },
             concurrency: 2,
             encoding,
+            locale: None,
         };
         let report = batch::run(engine(folder_sink(&out), true), &dataset, &plan, |_| {})
             .await

@@ -12,32 +12,28 @@ use std::process::Command;
 
 use cardfarm::card::png;
 use cardfarm::{Renderer, Source};
-use common::{fixture, fixtures, repo, TempDir};
+use common::{fixture, fixtures, TempDir};
 
-/// Every golden case: `(template, format, fixture)`, from `golden/<template>-<format>/<fixture>.png`.
-fn golden_cases(renderer: &Renderer) -> Vec<(String, String, String)> {
-    let mut cases = Vec::new();
-    for t in renderer.templates().iter() {
-        for f in t.formats.keys() {
-            let dir = repo().join("golden").join(format!("{}-{f}", t.name));
-            let Ok(entries) = std::fs::read_dir(&dir) else {
-                continue;
-            };
-            let mut fixtures: Vec<String> = entries
-                .filter_map(|e| e.ok()?.path().file_stem()?.to_str().map(String::from))
-                .collect();
-            fixtures.sort();
-            for fixture in fixtures {
-                cases.push((t.name.clone(), f.clone(), fixture));
-            }
-        }
-    }
-    cases
+/// Every golden case: `(template, format, fixture, locale)`, as the golden test checks them.
+fn golden_cases(renderer: &Renderer) -> Vec<(String, String, String, Option<String>)> {
+    cardfarm::golden::cases(renderer.templates())
+        .into_iter()
+        .map(|c| (c.template, c.format, c.fixture, c.locale))
+        .collect()
 }
 
 /// Both encodings of one card: (spliced, whole).
-fn both(renderer: &Renderer, template: &str, format: &str, name: &str) -> (Vec<u8>, Vec<u8>) {
-    let stats = fixture(name);
+fn both(
+    renderer: &Renderer,
+    template: &str,
+    format: &str,
+    name: &str,
+    locale: Option<&str>,
+) -> (Vec<u8>, Vec<u8>) {
+    let mut stats = fixture(name);
+    if let Some(locale) = locale {
+        stats.locale = Some(locale.to_string());
+    }
     let root = fixtures();
     let source = Source {
         stats: &stats,
@@ -51,7 +47,7 @@ fn both(renderer: &Renderer, template: &str, format: &str, name: &str) -> (Vec<u
     let (t, f) = renderer.templates().get(template, format).unwrap();
     let filled = renderer.fill(source, t, f).unwrap();
     let tree = renderer.parse(t, &filled).unwrap();
-    let pixmap = renderer.rasterize(t, f, &tree).unwrap();
+    let pixmap = renderer.rasterize(t, f, stats.locale(), &tree).unwrap();
     let whole = png::encode(&pixmap).unwrap().0;
     (spliced, whole)
 }
@@ -108,9 +104,12 @@ fn every_golden_case_spliced_decodes_to_the_whole_encoders_pixels_everywhere() {
     assert!(cases.len() >= 40, "only {} golden cases found", cases.len());
     let dir = TempDir::new("encoding");
     let mut failures = Vec::new();
-    for (template, format, name) in &cases {
-        let case = format!("{template}-{format}/{name}");
-        let (spliced, whole) = both(renderer, template, format, name);
+    for (template, format, name, locale) in &cases {
+        let case = match locale {
+            Some(locale) => format!("{template}-{format}/{name}-{locale}"),
+            None => format!("{template}-{format}/{name}"),
+        };
+        let (spliced, whole) = both(renderer, template, format, name, locale.as_deref());
         let check = || -> Result<(), String> {
             let (w, h, color, pixels) = decode_png(&spliced).map_err(|e| format!("png: {e}"))?;
             let (ww, wh, wcolor, expected) =
@@ -154,7 +153,7 @@ fn spliced_cards_are_no_larger_than_whole_ones() {
     // The background's bands are compressed harder than the fast whole-image encoder does.
     let renderer: &Renderer = common::renderer();
     for template in common::TEMPLATES {
-        let (spliced, whole) = both(renderer, template, "story", "typical");
+        let (spliced, whole) = both(renderer, template, "story", "typical", None);
         assert!(
             spliced.len() <= whole.len(),
             "{template}: spliced {} bytes, whole {}",
