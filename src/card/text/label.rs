@@ -34,11 +34,29 @@ pub struct FittedLabel {
 /// Fits `text` on one line of `width` pixels: the design size if it fits, else smaller (down
 /// to the minimum), else cut with "…" at the minimum.
 pub fn fit_label(fonts: &Fonts, text: &str, mut style: LabelStyle, width: f32) -> FittedLabel {
-    // Tracking pulls apart the stacked vowels and tone marks of Thai and its neighbours.
+    // Tracked capitals are a convention of the cased scripts. Elsewhere tracking harms: it
+    // pulls apart the stacked vowels and tone marks of Thai and its neighbours, breaks the
+    // headline of Devanagari and its relatives and the joins of Arabic, and spreads Hebrew
+    // (which has no capitals to track) into single letters.
     if text.chars().any(|c| {
         matches!(
             c.script(),
-            Script::Thai | Script::Lao | Script::Khmer | Script::Myanmar
+            Script::Thai
+                | Script::Lao
+                | Script::Khmer
+                | Script::Myanmar
+                | Script::Devanagari
+                | Script::Bengali
+                | Script::Gurmukhi
+                | Script::Gujarati
+                | Script::Oriya
+                | Script::Tamil
+                | Script::Telugu
+                | Script::Kannada
+                | Script::Malayalam
+                | Script::Arabic
+                | Script::Syriac
+                | Script::Hebrew
         )
     }) {
         style.spacing = 0.0;
