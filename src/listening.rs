@@ -70,6 +70,27 @@ pub enum Error {
     Invalid(String),
 }
 
+/// A name made into a user id: characters other than ASCII letters, digits, `-` and `_`
+/// become `-`, cut to 64; an empty name gives `listener`.
+pub fn to_user_id(name: &str) -> String {
+    let id: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .take(64)
+        .collect();
+    if id.is_empty() {
+        "listener".into()
+    } else {
+        id
+    }
+}
+
 /// Reads `path` (a file, a `.zip` archive, or a folder walked recursively in name order) into
 /// `history`. A file named directly in no known format is an error; inside a folder or an
 /// archive it is skipped and listed in [`History::skipped_files`].

@@ -5,7 +5,6 @@
 
 mod common;
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use common::process::{self, run as cardfarm, stderr};
@@ -24,19 +23,6 @@ fn assert_usage(args: &[&str], dir: &Path, needles: &[&str]) {
     let mut all = needles.to_vec();
     all.push("\nhint: ");
     process::assert_usage(args, dir, &all);
-}
-
-/// A zip of `(name, bytes)` entries, deflated.
-fn zip(path: &Path, entries: &[(&str, &[u8])]) {
-    let file = std::fs::File::create(path).unwrap();
-    let mut z = zip::ZipWriter::new(file);
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
-    for (name, bytes) in entries {
-        z.start_file(*name, options).unwrap();
-        z.write_all(bytes).unwrap();
-    }
-    z.finish().unwrap();
 }
 
 /// A ListenBrainz listen line as its export writes it (`listened_at` with six decimals).
@@ -93,7 +79,7 @@ fn a_listenbrainz_export_starts_each_listen_at_listened_at() {
         r#"{"listened_at": 17"#.to_string(),
     ]
     .join("\n");
-    zip(
+    common::zip(
         &dir.path().join("listenbrainz_rosa_1767300000.zip"),
         &[
             ("user.json", br#"{"user_id": 12, "username": "rosa.k"}"#),
@@ -253,7 +239,7 @@ fn spotify_zip_and_account_podcasts() {
     let podcast = json!([
         {"endTime": "2026-04-02 12:00", "podcastName": "P", "episodeName": "E", "msPlayed": 300_000}
     ]);
-    zip(
+    common::zip(
         &dir.path().join("my_spotify_data.zip"),
         &[
             (
@@ -304,13 +290,13 @@ fn declare_sizes(path: &Path, packed: u32, unpacked: u32) {
 fn hostile_archives_are_refused_naming_the_entry() {
     let dir = TempDir::new("stats-hostile-zip");
     let row = br#"[{"ts": "2026-04-01T10:00:00Z", "ms_played": 60000}]"#;
-    zip(&dir.path().join("up.zip"), &[("../../evil.json", row)]);
+    common::zip(&dir.path().join("up.zip"), &[("../../evil.json", row)]);
     assert_usage(
         &["stats", "up.zip"],
         dir.path(),
         &["up.zip", "../../evil.json", "leaves the archive"],
     );
-    zip(&dir.path().join("abs.zip"), &[("/etc/evil.json", row)]);
+    common::zip(&dir.path().join("abs.zip"), &[("/etc/evil.json", row)]);
     assert_usage(
         &["stats", "abs.zip"],
         dir.path(),
@@ -318,7 +304,7 @@ fn hostile_archives_are_refused_naming_the_entry() {
     );
     // 20 MB of zeros deflate to about 20 KB: a ratio near 1000.
     let zeros = vec![b' '; 20 << 20];
-    zip(
+    common::zip(
         &dir.path().join("bomb.zip"),
         &[("a.json", row), ("b.json", &zeros)],
     );
@@ -328,7 +314,7 @@ fn hostile_archives_are_refused_naming_the_entry() {
         &["bomb.zip", "b.json", "zip bomb"],
     );
     // Headers that claim 600 MB per entry at a ratio of 60: 1.2 GB in all.
-    zip(
+    common::zip(
         &dir.path().join("big.zip"),
         &[("a.json", row), ("b.json", row)],
     );
@@ -339,7 +325,7 @@ fn hostile_archives_are_refused_naming_the_entry() {
         &["b.json", "more than 1 GB"],
     );
     // One entry that claims 2.5 GB.
-    zip(&dir.path().join("huge.zip"), &[("a.json", row)]);
+    common::zip(&dir.path().join("huge.zip"), &[("a.json", row)]);
     declare_sizes(&dir.path().join("huge.zip"), 30 << 20, 2_500_000_000);
     assert_usage(
         &["stats", "huge.zip"],
@@ -351,7 +337,7 @@ fn hostile_archives_are_refused_naming_the_entry() {
         "[{}]",
         vec![std::str::from_utf8(row).unwrap(); 50].join(",")
     );
-    zip(&dir.path().join("liar.zip"), &[("a.json", rows.as_bytes())]);
+    common::zip(&dir.path().join("liar.zip"), &[("a.json", rows.as_bytes())]);
     declare_sizes(&dir.path().join("liar.zip"), 200, 100);
     let o = cardfarm(&["stats", "liar.zip"], dir.path());
     let err = stderr(&o);

@@ -407,3 +407,78 @@ fn batch_renders_the_dataset_and_opted_out_listeners_get_no_card() {
     }
     assert!(!dir.path().join("cards/ben").exists());
 }
+
+/// A ListenBrainz listen line with a duration, as its export writes it.
+fn listen(listened_at: u64, artist: &str, track: &str, minutes: u64) -> String {
+    json!({
+        "listened_at": listened_at,
+        "track_metadata": {
+            "artist_name": artist, "track_name": track, "release_name": "R",
+            "additional_info": {"duration_ms": minutes * MIN}
+        }
+    })
+    .to_string()
+}
+
+#[test]
+fn zips_are_listeners_and_an_export_that_names_its_user_gives_the_id() {
+    let dir = TempDir::new("population-zips");
+    let people = dir.path().join("people");
+    std::fs::create_dir_all(&people).unwrap();
+    // A Spotify zip: its id is the zip's name. One malformed row in it.
+    let mut rows = listening("Zed Band", 12);
+    rows.push(json!({"ts": 17, "ms_played": "lots"}));
+    let spotify = serde_json::to_string(&rows).unwrap();
+    common::zip(
+        &people.join("zed.zip"),
+        &[(
+            "Spotify Extended Streaming History/Streaming_History_Audio_2026.json",
+            spotify.as_bytes(),
+        )],
+    );
+    // A ListenBrainz zip whose user.json names `rosa.k`: the id is `rosa-k`, not the zip's
+    // name (which makes no id at all). 2026-04-01 12:00 UTC and an hour later.
+    let lines = [
+        listen(1_775_044_800, "Rosa Artist", "One", 7),
+        listen(1_775_048_400, "Rosa Artist", "Two", 4),
+    ]
+    .join("\n");
+    common::zip(
+        &people.join("listenbrainz export (1).zip"),
+        &[
+            ("user.json", br#"{"user_id": 12, "username": "rosa.k"}"#),
+            ("listens/2026/4.jsonl", lines.as_bytes()),
+        ],
+    );
+    // A folder whose name is the id the export above took: it comes later in name order and
+    // fails; the id stays with the first.
+    listener(&people, "rosa-k", listening("Someone Else", 3));
+
+    let o = cardfarm(
+        &["stats", "--population", "people", "--out", "year.jsonl"],
+        dir.path(),
+    );
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(
+            "failed: rosa-k: user id `rosa-k` is already taken by listenbrainz export (1).zip"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("1 malformed rows skipped"), "{err}");
+    assert!(err.contains("first malformed rows:"), "{err}");
+    assert!(
+        err.contains(
+            "zed.zip/Spotify Extended Streaming History/Streaming_History_Audio_2026.json"
+        ),
+        "the malformed row is named with its file: {err}"
+    );
+    let data = dataset(&dir.path().join("year.jsonl"));
+    assert_eq!(data.len(), 2, "{data:?}");
+    assert_eq!(data["zed"]["minutes_listened"], 12);
+    assert_eq!(data["zed"]["top_artists"][0]["name"], "Zed Band");
+    assert_eq!(data["rosa-k"]["minutes_listened"], 11);
+    assert_eq!(data["rosa-k"]["display_name"], "rosa-k");
+    assert_eq!(data["rosa-k"]["top_artists"][0]["name"], "Rosa Artist");
+}

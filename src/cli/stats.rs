@@ -87,7 +87,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         listening::read_path(path, &mut history).map_err(|e| usage(e, "a history"))?;
     }
     let user_id = user_id.unwrap_or_else(|| match &history.user_name {
-        Some(name) => to_id(name),
+        Some(name) => listening::to_user_id(name),
         None => id_from_path(&args.paths[0]),
     });
     let display_name = args.display_name.unwrap_or_else(|| user_id.clone());
@@ -176,28 +176,7 @@ fn id_from_path(path: &Path) -> String {
     let name = name
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    to_id(&name)
-}
-
-/// A name made into an id: characters other than ASCII letters, digits, `-` and `_` become
-/// `-`, cut to 64.
-fn to_id(name: &str) -> String {
-    let id: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
-                c
-            } else {
-                '-'
-            }
-        })
-        .take(64)
-        .collect();
-    if id.is_empty() {
-        "listener".into()
-    } else {
-        id
-    }
+    listening::to_user_id(&name)
 }
 
 /// What was read and what was left out, on stderr.

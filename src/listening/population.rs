@@ -25,6 +25,11 @@
 //! published only when the artist has at least `min_listeners` listeners and the value is at
 //! most 10, rounded up to the next of 0.1, 0.5, 1, 2, 5 and 10 %.
 //!
+//! **User ids.** A listener's id is the user name their export gives (ListenBrainz's
+//! `user.json`), made into an id by [`super::to_user_id`]; otherwise the folder's name, or the
+//! zip's without `.zip`. Two listeners with the same id: the first in name order keeps it, the
+//! other fails.
+//!
 //! **Opt-out.** An opted-out listener is read and counted in the tally, so the ranks of the
 //! others do not depend on who opted out, but no line of theirs reaches the scratch file or
 //! the dataset.
@@ -87,17 +92,25 @@ pub struct Summary {
     pub malformed: u64,
     /// Files inside listeners' folders in no known format.
     pub skipped_files: usize,
+    /// The first few malformed rows over all listeners: `file, row N: why`.
+    pub malformed_examples: Vec<String>,
 }
+
+/// Malformed rows named in the summary, over all listeners.
+const MALFORMED_EXAMPLES: usize = 10;
 
 /// A listener of the population: a folder or a `.zip` of `DIR`.
 #[derive(Debug, Clone)]
 pub struct Listener {
-    pub user_id: String,
+    /// The entry's name in `DIR`.
+    pub name: String,
+    /// The user id its name gives (without `.zip`), or why it gives none. The export's own
+    /// user name, where it has one, comes first.
+    pub name_id: Result<String, String>,
     pub path: PathBuf,
 }
 
-/// The listeners of `dir` in name order, and the entries that are none. A name that makes no
-/// valid user id is a failed listener, reported with why.
+/// The listeners of `dir` in name order, and the entries that are none.
 pub fn listeners(dir: &Path, summary: &mut Summary) -> Result<Vec<Listener>, Error> {
     let io = |source| Error::Io {
         path: dir.into(),
@@ -110,7 +123,6 @@ pub fn listeners(dir: &Path, summary: &mut Summary) -> Result<Vec<Listener>, Err
         .map_err(io)?;
     entries.sort();
     let mut found: Vec<Listener> = Vec::new();
-    let mut ids: HashMap<String, PathBuf> = HashMap::new();
     for path in entries {
         let name = path
             .file_name()
@@ -126,29 +138,17 @@ pub fn listeners(dir: &Path, summary: &mut Summary) -> Result<Vec<Listener>, Err
         }
         summary.listeners += 1;
         let id = if zip { &name[..name.len() - 4] } else { &name };
-        if !is_valid_id(id) {
-            summary.failed.push((
-                name.clone(),
-                format!(
-                    "the name makes no user id ({})",
-                    crate::card::model::ID_RULE
-                ),
-            ));
-            continue;
-        }
-        if let Some(first) = ids.get(id) {
-            summary.failed.push((
-                name.clone(),
-                format!(
-                    "user id `{id}` is already taken by {}",
-                    first.file_name().unwrap_or_default().to_string_lossy()
-                ),
-            ));
-            continue;
-        }
-        ids.insert(id.to_string(), path.clone());
+        let name_id = if is_valid_id(id) {
+            Ok(id.to_string())
+        } else {
+            Err(format!(
+                "the name makes no user id ({}) and the export names no user",
+                crate::card::model::ID_RULE
+            ))
+        };
         found.push(Listener {
-            user_id: id.to_string(),
+            name,
+            name_id,
             path,
         });
     }
@@ -293,23 +293,46 @@ pub fn build(
     // Listeners of the tally's year so far, for the summary; restarted with the tally.
     let (mut in_year, mut opted_out) = (0usize, 0usize);
     let mut read_ok = 0usize;
+    // Ids given so far, with the entry that has each: the first in name order keeps it.
+    let mut taken: HashMap<String, String> = HashMap::new();
     for listener in &listeners {
-        progress(&listener.user_id);
+        progress(&listener.name);
         let mut history = History::default();
         if let Err(e) = super::read_path(&listener.path, &mut history) {
-            summary
-                .failed
-                .push((listener.user_id.clone(), e.to_string()));
+            summary.failed.push((listener.name.clone(), e.to_string()));
             continue;
         }
+        let user_id = match history.user_name.as_deref() {
+            Some(name) => Ok(super::to_user_id(name)),
+            None => listener.name_id.clone(),
+        };
+        let user_id = match user_id {
+            Ok(id) => id,
+            Err(why) => {
+                summary.failed.push((listener.name.clone(), why));
+                continue;
+            }
+        };
+        if let Some(first) = taken.get(&user_id) {
+            summary.failed.push((
+                listener.name.clone(),
+                format!("user id `{user_id}` is already taken by {first}"),
+            ));
+            continue;
+        }
+        taken.insert(user_id.clone(), listener.name.clone());
         read_ok += 1;
         summary.rows += history.rows;
         summary.duplicates += history.duplicates;
         summary.malformed += history.malformed;
         summary.skipped_files += history.skipped_files.len();
+        let room = MALFORMED_EXAMPLES.saturating_sub(summary.malformed_examples.len());
+        summary
+            .malformed_examples
+            .extend(history.malformed_examples.drain(..).take(room));
         let rules = rules::Options {
-            user_id: listener.user_id.clone(),
-            display_name: listener.user_id.clone(),
+            user_id: user_id.clone(),
+            display_name: user_id.clone(),
             tz: options.tz.clone(),
             year: options.year,
         };
@@ -317,9 +340,7 @@ pub fn build(
             Ok(year) => year,
             Err(Error::NoMusic { .. } | Error::Empty) => continue,
             Err(e) => {
-                summary
-                    .failed
-                    .push((listener.user_id.clone(), e.to_string()));
+                summary.failed.push((listener.name.clone(), e.to_string()));
                 read_ok -= 1;
                 continue;
             }
@@ -333,7 +354,7 @@ pub fn build(
             (in_year, opted_out) = (0, 0);
         }
         in_year += 1;
-        if options.opt_out.contains(&listener.user_id) {
+        if options.opt_out.contains(&user_id) {
             opted_out += 1;
             continue;
         }

@@ -231,3 +231,17 @@ pub fn eventually(limit: Duration, mut check: impl FnMut() -> bool) -> bool {
 pub fn wait_for(what: &str, limit: Duration, check: impl FnMut() -> bool) {
     assert!(eventually(limit, check), "timed out waiting for {what}");
 }
+
+/// Writes a zip of `(name, bytes)` entries, deflated, as the exports' zips are.
+pub fn zip(path: &Path, entries: &[(&str, &[u8])]) {
+    use std::io::Write as _;
+    let file = std::fs::File::create(path).unwrap();
+    let mut z = zip::ZipWriter::new(file);
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, bytes) in entries {
+        z.start_file(*name, options).unwrap();
+        z.write_all(bytes).unwrap();
+    }
+    z.finish().unwrap();
+}

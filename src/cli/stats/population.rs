@@ -147,6 +147,12 @@ fn report(summary: &Summary, options: &population::Options) {
         "read {} rows; {} duplicate rows counted once; {} malformed rows skipped; {} files in no known format skipped",
         summary.rows, summary.duplicates, summary.malformed, summary.skipped_files,
     );
+    if !summary.malformed_examples.is_empty() {
+        eprintln!("first malformed rows:");
+        for example in &summary.malformed_examples {
+            eprintln!("  {example}");
+        }
+    }
     if !summary.skipped.is_empty() {
         eprintln!(
             "not a listener (neither a folder nor a .zip, or hidden): {}",
