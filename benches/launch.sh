@@ -65,7 +65,8 @@ wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_}s" --latency -s "$WORK/spike.lua" "http:/
 
 RENDERS=$(( $(metric cardfarm_render_seconds_count "") - RENDERS_BEFORE ))
 SERVED=$(metric cardfarm_stored_cards_total 'outcome="served"')
-OTHER=$(( $(metric cardfarm_stored_cards_total "") - SERVED ))
+PLACEHOLDER=$(metric cardfarm_stored_cards_total 'outcome="placeholder"')
+OTHER=$(( $(metric cardfarm_stored_cards_total "") - SERVED - PLACEHOLDER ))
 HITS=$(metric cardfarm_cache_hits_total "")
 NON2XX=$(grep -oE 'Non-2xx or 3xx responses: [0-9]+' "$WORK/wrk.txt" | grep -oE '[0-9]+$' || echo 0)
 RSS=$(awk '/VmHWM/ { print $2 / 1024 " MB" }' "/proc/$SERVER/status")
@@ -74,5 +75,6 @@ echo "requests/s: $(awk '/Requests\/sec/ { print $2 }' "$WORK/wrk.txt")"
 echo "latency p50: $(awk '$1 == "50%" { print $2 }' "$WORK/wrk.txt"), p99: $(awk '$1 == "99%" { print $2 }' "$WORK/wrk.txt")"
 echo "non-2xx: $NON2XX"
 echo "renders during the spike: $RENDERS"
-echo "stored cards served: $SERVED, other lookups: $OTHER; memory cache hits: $HITS"
+echo "stored cards served: $SERVED; stored with a placeholder (drawn again): $PLACEHOLDER; other lookups (missing, stale, unreadable, error): $OTHER"
+echo "memory cache hits: $HITS"
 echo "server peak memory (VmHWM): $RSS"

@@ -16,7 +16,7 @@ use cardfarm::server::{AppState, Config};
 use cardfarm::Stats;
 use common::app::{call, get, jsonl_store, state};
 use common::farm::{engine, folder_sink};
-use common::{demo_stats, png_size, sample_users, wait_for, TempDir};
+use common::{all_sample_users, demo_stats, png_size, sample_users, wait_for, TempDir};
 
 /// A metric's value from `/metrics`, 0 if absent.
 async fn metric(s: &Arc<AppState>, series: &str) -> f64 {
@@ -201,6 +201,36 @@ async fn a_truncated_stored_card_is_rendered_and_overwritten() {
     wait_for("the card overwritten", Duration::from_secs(10), || {
         read(&file) == whole
     });
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_card_stored_with_a_placeholder_is_drawn_again_and_never_written_back() {
+    let dir = TempDir::new("stored-placeholder");
+    // The sample's `missing-image` user names a photo that is not there.
+    let user = all_sample_users()
+        .into_iter()
+        .find(|u| u.user_id == "missing-image")
+        .expect("the sample has missing-image");
+    farm(&dir, &[user], &["top-artists"]).await;
+    let file = dir.join("missing-image/top-artists-story.png");
+    let stored_png = read(&file);
+    assert!(!stored_png.is_empty(), "the farm stored the card");
+
+    let s = serving(jsonl_store().await, &dir);
+    let a = get(&s, "/v1/cards/missing-image/top-artists.png").await;
+    assert_eq!(a.status, StatusCode::OK);
+    assert_eq!(a.headers["cardfarm-placeholders"], "1");
+    assert_eq!(stored(&s, "placeholder").await, 1.0);
+    assert_eq!(stored(&s, "stale").await, 0.0);
+    assert_eq!(stored(&s, "served").await, 0.0);
+    assert_eq!(renders(&s, "top-artists").await, 1.0);
+    // Nothing to write: the card still has its placeholder.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        metric(&s, "cardfarm_stored_card_writes_total{result=\"ok\"}").await,
+        0.0
+    );
+    assert_eq!(read(&file), stored_png);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

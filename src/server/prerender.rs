@@ -26,8 +26,11 @@ pub(super) enum Outcome {
     Served,
     /// Nothing stored (or no stamp): rendered and written back.
     Missing,
-    /// Stored with another fingerprint, or with a placeholder: rendered and written back.
+    /// Stored with another fingerprint: rendered and written back.
     Stale,
+    /// Stored as drawn with a placeholder (a photo that may be back by now): rendered again,
+    /// and written back only when drawn whole.
+    Placeholder,
     /// Stamped as current but not a whole PNG of the right size: rendered and written back.
     Unreadable,
     /// The storage failed or was too slow: rendered, not written back.
@@ -40,6 +43,7 @@ impl Outcome {
             Outcome::Served => "served",
             Outcome::Missing => "missing",
             Outcome::Stale => "stale",
+            Outcome::Placeholder => "placeholder",
             Outcome::Unreadable => "unreadable",
             Outcome::Error => "error",
         }
@@ -78,6 +82,9 @@ impl Stored {
                 return (Outcome::Error, None);
             }
         };
+        if stamp.placeholder {
+            return (Outcome::Placeholder, None);
+        }
         if !stamp.still_good(&self.fingerprint) {
             return (Outcome::Stale, None);
         }
