@@ -279,9 +279,12 @@ pub fn run(
         }
     }
     if !subjects.is_empty() {
-        report
-            .findings
-            .extend(fields::check(renderer, &slots, &views, selection.templates.is_none()));
+        report.findings.extend(fields::check(
+            renderer,
+            &slots,
+            &views,
+            selection.templates.is_none(),
+        ));
     }
     report.findings.extend(missing_messages(renderer, &locales));
     Ok(report)
@@ -312,7 +315,11 @@ fn slots(renderer: &Renderer, selection: &Selection) -> Result<Vec<(String, Stri
     }
     let mut out = Vec::new();
     for t in templates.iter() {
-        if selection.templates.as_ref().is_some_and(|s| !s.contains(&t.name)) {
+        if selection
+            .templates
+            .as_ref()
+            .is_some_and(|s| !s.contains(&t.name))
+        {
             continue;
         }
         for f in t.formats.keys() {
@@ -433,6 +440,7 @@ fn missing_messages(renderer: &Renderer, locales: &BTreeSet<String>) -> Vec<Find
             .collect();
         (!names.is_empty()).then(|| names.join(", "))
     };
+    let folder = templates.root().join("_locales");
     templates
         .catalogs()
         .missing()
@@ -443,7 +451,8 @@ fn missing_messages(renderer: &Renderer, locales: &BTreeSet<String>) -> Vec<Find
             Finding {
                 rule: Rule::MissingMessage,
                 message: format!(
-                    "`{id}` is missing from templates/_locales/{tag}/; cards fall back to another catalog"
+                    "`{id}` is missing from {}; cards fall back to another catalog",
+                    folder.join(&tag).display()
                 ),
                 template,
                 format: None,

@@ -68,13 +68,23 @@ fn text_and_photos_in_the_safe_zones_are_found() {
     let findings = lint_broken("safe-zone");
     let safe = of(&findings, Rule::SafeZone);
     assert_eq!(safe.len(), 2, "{}", show(&findings));
-    let name = safe.iter().find(|f| f.subject == "Alex Rivera").expect("the name");
+    let name = safe
+        .iter()
+        .find(|f| f.subject == "Alex Rivera")
+        .expect("the name");
     assert!(name.message.contains("top safe zone"), "{}", name.message);
     assert_eq!(name.template.as_deref(), Some("safe-zone"));
     assert_eq!(name.format.as_deref(), Some("story"));
     assert_eq!(name.fixture.as_deref(), Some("typical"));
-    let photo = safe.iter().find(|f| f.subject == "Aurora Vale").expect("the photo");
-    assert!(photo.message.contains("bottom safe zone"), "{}", photo.message);
+    let photo = safe
+        .iter()
+        .find(|f| f.subject == "Aurora Vale")
+        .expect("the photo");
+    assert!(
+        photo.message.contains("bottom safe zone"),
+        "{}",
+        photo.message
+    );
     // The greeting in the middle of the card is fine.
     assert!(!safe.iter().any(|f| f.subject == "Hello"));
 }
@@ -112,9 +122,12 @@ fn text_below_its_minimum_size_or_cut_is_found_by_its_string() {
     let findings = lint_broken("fit");
     let small = of(&findings, Rule::SmallText);
     assert_eq!(small.len(), 2, "{}", show(&findings));
-    assert!(small
-        .iter()
-        .any(|f| f.subject == "Alex Rivera" && f.message.contains("template's minimum of 30.0 px")));
+    assert!(
+        small
+            .iter()
+            .any(|f| f.subject == "Alex Rivera"
+                && f.message.contains("template's minimum of 30.0 px"))
+    );
     assert!(small
         .iter()
         .any(|f| f.subject == "Hello" && f.message.contains("smallest legible size of 16 px")));
@@ -180,7 +193,13 @@ fn fields_the_view_lacks_and_fields_no_template_uses_are_found() {
         assert!(unused.contains(&field), "{field} in {unused:?}");
     }
     // Used ones are not reported: printed, entered, tested, or handed whole to a helper.
-    for field in ["display_name", "minutes_listened", "top_artist", "top_artist.photo", "locale"] {
+    for field in [
+        "display_name",
+        "minutes_listened",
+        "top_artist",
+        "top_artist.photo",
+        "locale",
+    ] {
         assert!(!unused.contains(&field), "{field} in {unused:?}");
     }
 }
@@ -231,7 +250,9 @@ fn a_render_over_the_budget_is_found() {
     // No card renders in no time; every card renders within a minute, even unoptimized.
     let slow = run(Duration::ZERO);
     assert_eq!(of(&slow, Rule::Slow).len(), 1, "{}", show(&slow));
-    assert!(of(&slow, Rule::Slow)[0].message.contains("over the budget of 0 ms"));
+    assert!(of(&slow, Rule::Slow)[0]
+        .message
+        .contains("over the budget of 0 ms"));
     assert!(of(&run(Duration::from_secs(60)), Rule::Slow).is_empty());
 }
 
@@ -278,7 +299,9 @@ fn a_normal_render_is_unchanged_by_the_lint() {
         stats: &stats,
         root: Some(&fixtures()),
     };
-    let (svg, _) = renderer().compose_svg(source, "top-genres", "story").unwrap();
+    let (svg, _) = renderer()
+        .compose_svg(source, "top-genres", "story")
+        .unwrap();
     assert!(!svg.contains("cf-text"), "ids leaked into a render");
     let inspection = renderer().inspect(source, "top-genres", "story").unwrap();
     assert!(inspection.layer.node_by_id("cf-text-0").is_some());
@@ -331,8 +354,21 @@ fn the_binary_reports_findings_and_exits_1() {
 
 #[test]
 fn the_binary_exits_0_when_clean() {
-    let o = lint_cli(&["--template", "minutes", "--locale", "de", "--budget-ms", "0"]);
-    assert_eq!(o.status.code(), Some(0), "{}\n{}", String::from_utf8_lossy(&o.stdout), stderr(&o));
+    let o = lint_cli(&[
+        "--template",
+        "minutes",
+        "--locale",
+        "de",
+        "--budget-ms",
+        "0",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}\n{}",
+        String::from_utf8_lossy(&o.stdout),
+        stderr(&o)
+    );
     assert!(stderr(&o).contains("0 findings"), "{}", stderr(&o));
 }
 
@@ -347,11 +383,58 @@ fn the_binary_exits_2_on_bad_arguments() {
         let o = lint_cli(args);
         let err = stderr(&o);
         assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
-        assert!(err.starts_with("error: ") && err.contains(error), "{args:?}: {err}");
+        assert!(
+            err.starts_with("error: ") && err.contains(error),
+            "{args:?}: {err}"
+        );
     }
     let o = lint_cli(&["--template", "nope"]);
     assert!(stderr(&o).contains("hint: "), "{}", stderr(&o));
     // --data and --fixtures exclude each other (clap's usage error, also 2).
     let o = lint_cli(&["--fixtures", "--data", "x.jsonl"]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+}
+
+// The studio.
+
+#[tokio::test]
+async fn the_studio_lists_a_cards_findings_beside_it() {
+    use axum::http::StatusCode;
+    let s = common::studio::Studio::new("lint_studio", None, true);
+    let findings_of = |cards: &serde_json::Value, template: &str| {
+        cards["cards"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["template"] == template && c["format"] == "story")
+            .expect("the card")["findings"]
+            .as_str()
+            .expect("a findings link")
+            .to_string()
+    };
+    let cards = s.get("/api/cards/fixture/typical").await.json();
+    let clean = s.get(&findings_of(&cards, "minutes")).await;
+    clean.assert_status(StatusCode::OK);
+    assert_eq!(clean.json(), serde_json::json!([]));
+
+    // The designer drags the name into the top safe zone: the list under the card says so.
+    let layer = s.template_file("minutes/story.svg.hbs");
+    let text = std::fs::read_to_string(&layer).unwrap();
+    let moved = text.replacen(
+        "{{text display_name x=230 y=380",
+        "{{text display_name x=230 y=100",
+        1,
+    );
+    assert_ne!(moved, text, "the name's frame moved");
+    std::fs::write(&layer, moved).unwrap();
+    s.workspace.reload_templates(Some("minutes"));
+    let cards = s.get("/api/cards/fixture/typical").await.json();
+    let findings = s.get(&findings_of(&cards, "minutes")).await.json();
+    let findings = findings.as_array().unwrap();
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["rule"] == "safe-zone" && f["subject"] == "Alex Rivera"),
+        "{findings:?}"
+    );
 }

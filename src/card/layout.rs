@@ -91,7 +91,9 @@ thread_local! {
 pub fn record<T>(work: impl FnOnce() -> T) -> (T, Facts) {
     let outer = FACTS.with_borrow_mut(|f| f.replace(Facts::default()));
     let out = work();
-    let facts = FACTS.with_borrow_mut(|f| std::mem::replace(f, outer)).unwrap_or_default();
+    let facts = FACTS
+        .with_borrow_mut(|f| std::mem::replace(f, outer))
+        .unwrap_or_default();
     (out, facts)
 }
 

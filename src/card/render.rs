@@ -230,7 +230,12 @@ impl Renderer {
     }
 
     /// Prepares the photos and builds the view a format's layer is filled with.
-    fn view(&self, source: Source, f: &Format, mode: PhotoRefs) -> (View, Vec<Prepared>, Vec<String>) {
+    fn view(
+        &self,
+        source: Source,
+        f: &Format,
+        mode: PhotoRefs,
+    ) -> (View, Vec<Prepared>, Vec<String>) {
         let mut warnings = Vec::new();
         let mut photos = Vec::new();
         let hrefs: Vec<Option<String>> = source

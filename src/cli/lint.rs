@@ -43,7 +43,12 @@ pub fn run(args: Args, renderer: &Renderer) -> anyhow::Result<ExitCode> {
                 message: format!("--locale {tag}: {reason}"),
                 hint: format!(
                     "use a language tag such as `de` or `pt-BR`; catalogs exist for {}",
-                    renderer.templates().catalogs().tags().collect::<Vec<_>>().join(", ")
+                    renderer
+                        .templates()
+                        .catalogs()
+                        .tags()
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
             }
             .into());

@@ -46,12 +46,13 @@ pub(super) fn check(
         return out;
     }
     // A field of an item is used when it is used on any path that shows such items.
-    let used: Vec<(String, Use)> = used.into_iter().map(|(u, how)| (item_path(&u), how)).collect();
+    let used: Vec<(String, Use)> = used
+        .into_iter()
+        .map(|(u, how)| (item_path(&u), how))
+        .collect();
     let views: BTreeSet<String> = views.iter().map(|v| item_path(v)).collect();
     let is_used = |field: &str| {
-        IMPLICIT
-            .iter()
-            .any(|i| field == *i || below(field, i))
+        IMPLICIT.iter().any(|i| field == *i || below(field, i))
             || used.iter().any(|(u, how)| {
                 u == field
                     // A parent is used when a part of it is.

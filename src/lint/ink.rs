@@ -87,7 +87,14 @@ fn fit(at: &At, card: &Inspection, config: &Config, out: &mut Vec<Finding>) {
 
 /// The strings of a view that came from the user's stats: names, titles, genres.
 fn user_strings(view: &serde_json::Value, out: &mut Vec<String>) {
-    const OURS: &[&str] = &["user_id", "locale", "dir", "photo", "initials", "personality"];
+    const OURS: &[&str] = &[
+        "user_id",
+        "locale",
+        "dir",
+        "photo",
+        "initials",
+        "personality",
+    ];
     match view {
         serde_json::Value::Object(map) => {
             for (key, value) in map {

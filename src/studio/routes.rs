@@ -44,7 +44,10 @@ pub fn app(workspace: Arc<Workspace>) -> Router {
         .route("/api/state", get(state))
         .route("/api/cards/{kind}/{id}", get(cards))
         .route("/card/{kind}/{id}/{template}/{format}", get(card))
-        .route("/api/findings/{kind}/{id}/{template}/{format}", get(findings))
+        .route(
+            "/api/findings/{kind}/{id}/{template}/{format}",
+            get(findings),
+        )
         .route(
             "/api/stats/{kind}/{id}",
             get(stats).put(edit_stats).delete(revert_stats),

@@ -32,7 +32,7 @@ use serde_json::{json, Value};
 use super::escape_xml;
 use crate::card::catalog::{Arg, Catalogs};
 use crate::card::fonts::Fonts;
-use crate::card::layout::{self, Fact, Place, PhotoFact, TextFact};
+use crate::card::layout::{self, Fact, PhotoFact, Place, TextFact};
 use crate::card::text::{self, Align, Frame, Style, VAlign};
 use crate::card::view::chart;
 use crate::card::view::locale;

@@ -186,7 +186,11 @@ impl Walker<'_> {
             .trim_start_matches("this.")
             .trim_start_matches("./")
             .trim_start_matches("this/");
-        let rest = if rest == "this" || rest == "." { "" } else { rest };
+        let rest = if rest == "this" || rest == "." {
+            ""
+        } else {
+            rest
+        };
         if rest.starts_with('@') {
             return None;
         }
