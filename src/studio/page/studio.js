@@ -152,7 +152,14 @@ function updateFigure(figure, card) {
 // The lint's findings on the card, listed under it.
 async function showFindings(figure, card) {
   const list = figure.querySelector(".findings");
-  if (card.error || list.dataset.src === card.findings) return;
+  if (card.error) {
+    // A card that does not render shows its error instead.
+    list.replaceChildren();
+    list.hidden = true;
+    delete list.dataset.src;
+    return;
+  }
+  if (list.dataset.src === card.findings) return;
   list.dataset.src = card.findings;
   const { ok, body } = await fetchJson(card.findings);
   if (list.dataset.src !== card.findings) return;
