@@ -17,6 +17,8 @@
 //!    the rows its layer changed ([`backdrop`] keeps the background's compressed bands);
 //!    [`encoding`] names the other file formats a card can be delivered in (WebP, JPEG).
 //!
+//! While linting, the fill stage also records [`layout`] facts (sizes, cuts, tofu, element ids).
+//!
 //! A card's [`fingerprint`] hashes everything that decides its pixels (stats, template version,
 //! format, the photos' bytes) without rendering it: caches and ETags key on it.
 //!
@@ -29,6 +31,7 @@ pub mod catalog;
 pub mod encoding;
 pub mod fingerprint;
 pub mod fonts;
+pub mod layout;
 pub mod model;
 pub mod photo;
 pub mod png;

@@ -5,6 +5,7 @@ mod bench;
 mod dead_letters;
 mod enqueue;
 mod import;
+mod lint;
 mod queue_status;
 mod render;
 mod schema;
@@ -68,6 +69,10 @@ enum Command {
     Stats(stats::Args),
     /// Load a dataset into the PostgreSQL stats store the server reads.
     Import(import::Args),
+    /// Render every template against the fixture users (or a dataset) and report what
+    /// would look wrong: text in the safe zones, cut or tiny text, tofu, overflow, collisions,
+    /// unknown or unused fields, slow renders, missing messages. Exit 1 on findings.
+    Lint(lint::Args),
     /// The designers' page: every card of one person, re-rendered on every save.
     Studio(studio::Args),
 }
@@ -89,6 +94,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Command::Schema => schema::run(),
         Command::Stats(a) => stats::run(a),
         Command::Import(a) => import::run(a),
+        Command::Lint(a) => lint::run(a, &load(&templates, &fonts)?),
         Command::Studio(a) => studio::run(a, &templates, &fonts),
     }
 }

@@ -22,6 +22,9 @@
 //! - [`listening`]: one listener's real listening history (a Spotify export) → their
 //!   [`Stats`] for a year, by the rules in the README; a folder of many listeners → a
 //!   dataset with the percentile badge ([`listening::population`]).
+//! - [`lint`]: every template against fixture users: what a designer would catch by eye
+//!   (text in the safe zones, cut or tiny text, tofu, overflow, collisions), fields and
+//!   messages the templates and views disagree on, slow renders.
 //! - [`studio`]: the designers' page: every card of one person, live as templates, fonts and
 //!   stats are saved, beside its [`golden`] image.
 //!
@@ -38,6 +41,7 @@ pub mod card;
 pub mod error;
 pub mod farm;
 pub mod golden;
+pub mod lint;
 pub mod listening;
 pub mod metrics;
 pub mod opt_out;

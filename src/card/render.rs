@@ -16,6 +16,7 @@ use std::sync::Arc;
 use crate::card::backdrop::Backdrop;
 use crate::card::encoding::Encoding;
 use crate::card::fonts::Fonts;
+use crate::card::layout::{self, Facts};
 use crate::card::model::Stats;
 use crate::card::photo::{self, Photos, Prepared};
 use crate::card::png::{self, Png};
@@ -35,6 +36,20 @@ pub struct Card {
 pub struct Encoded {
     pub bytes: Vec<u8>,
     pub encoding: Encoding,
+    pub warnings: Vec<String>,
+}
+
+/// One card filled and parsed with its layout facts: see [`Renderer::inspect`].
+pub struct Inspection {
+    pub width: u32,
+    pub height: u32,
+    /// The view the layer was filled with, as the template saw it.
+    pub view: serde_json::Value,
+    /// The parsed layer: recorded elements carry the ids of their [`layout`] facts.
+    pub layer: usvg::Tree,
+    /// The parsed background in the card's locale, when the format has one.
+    pub background: Option<usvg::Tree>,
+    pub facts: Facts,
     pub warnings: Vec<String>,
 }
 
@@ -205,6 +220,22 @@ impl Renderer {
         f: &Format,
         mode: PhotoRefs,
     ) -> Result<Filled> {
+        let (view, photos, warnings) = self.view(source, f, mode);
+        let svg = self.templates.fill(t, f, &view)?;
+        Ok(Filled {
+            svg,
+            warnings,
+            photos,
+        })
+    }
+
+    /// Prepares the photos and builds the view a format's layer is filled with.
+    fn view(
+        &self,
+        source: Source,
+        f: &Format,
+        mode: PhotoRefs,
+    ) -> (View, Vec<Prepared>, Vec<String>) {
         let mut warnings = Vec::new();
         let mut photos = Vec::new();
         let hrefs: Vec<Option<String>> = source
@@ -233,11 +264,57 @@ impl Renderer {
             .collect();
         let direction = self.templates.catalogs().direction(source.stats.locale());
         let view = View::new(source.stats, &hrefs).laid_out(direction, f.width, f.height);
-        let svg = self.templates.fill(t, f, &view)?;
-        Ok(Filled {
-            svg,
-            warnings,
-            photos,
+        (view, photos, warnings)
+    }
+
+    /// Fills and parses one card (layer and background) with its [`layout`] facts recorded,
+    /// without rasterizing it: what the lint reads. The layer is the same SVG a render draws,
+    /// with ids on the recorded elements.
+    pub fn inspect(&self, source: Source, template: &str, format: &str) -> Result<Inspection> {
+        let (t, f) = self.templates.get(template, format)?;
+        guard(template, || {
+            let primary = self.templates.catalogs().primary(source.stats.locale());
+            let ((filled, background), facts) = layout::record(|| {
+                let (view, photos, warnings) = self.view(source, f, PhotoRefs::Referenced);
+                let filled = self.templates.fill(t, f, &view).map(|svg| {
+                    (
+                        Filled {
+                            svg,
+                            warnings,
+                            photos,
+                        },
+                        view,
+                    )
+                });
+                let background = f
+                    .background
+                    .as_ref()
+                    .map(|bg| self.templates.fill_background(t, f, bg, primary))
+                    .transpose();
+                (filled, background)
+            });
+            let (filled, view) = filled?;
+            let layer = self.parse(t, &filled)?;
+            let background = match background? {
+                Some(svg) => Some(
+                    usvg::Tree::from_str(&svg, &self.options(Box::new(|_, _| None))).map_err(
+                        |e| Error::Parse {
+                            template: t.name.clone(),
+                            message: format!("background: {e}"),
+                        },
+                    )?,
+                ),
+                None => None,
+            };
+            Ok(Inspection {
+                width: f.width,
+                height: f.height,
+                view: serde_json::to_value(&view).unwrap_or_default(),
+                layer,
+                background,
+                facts,
+                warnings: filled.warnings,
+            })
         })
     }
 

@@ -15,6 +15,7 @@
 //! words come from the message [`Catalogs`] in `_locales/`.
 
 mod helpers;
+pub mod usage;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -314,6 +315,23 @@ impl Templates {
 }
 
 impl Templates {
+    /// The view fields a format's layer uses, and the messages its layer and background ask
+    /// for, read from the compiled templates.
+    pub fn usage(&self, format: &Format) -> usage::Usage {
+        let helpers = helpers::names();
+        let mut out = self
+            .registry
+            .get_template(&format.layer)
+            .map(|t| usage::of(t, &helpers))
+            .unwrap_or_default();
+        if let Some(bg) = &format.background {
+            if let Some(t) = self.registry.get_template(&bg.name) {
+                out.messages.extend(usage::of(t, &helpers).messages);
+            }
+        }
+        out
+    }
+
     /// Fills a format's background for a locale (a primary catalog tag).
     pub(crate) fn fill_background(
         &self,

@@ -34,6 +34,24 @@ pub fn shape(fonts: &Fonts, text: &str, weight: u16) -> Line {
     shape::shape_line(fonts, text, weight)
 }
 
+/// The characters of `lines` that were drawn as `.notdef` because no bundled face covers
+/// them (tofu), in order, each once. Empty when every glyph was found.
+pub fn tofu(fonts: &Fonts, lines: &[Line]) -> Vec<char> {
+    if !lines.iter().any(|l| l.glyphs.iter().any(|g| g.id == 0)) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for c in lines.iter().flat_map(|l| l.text.chars()) {
+        let invisible = c.is_whitespace()
+            || c.is_control()
+            || matches!(c as u32, 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x2069 | 0xFE00..=0xFE0F | 0xE0000..=0xE007F);
+        if !invisible && !out.contains(&c) && !fonts.faces().iter().any(|f| f.covers(c)) {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Width of `text` in em (multiply by the font size for pixels), on one line.
 pub fn measure(fonts: &Fonts, text: &str, weight: u16) -> f32 {
     shape::shape_line(fonts, text, weight).width

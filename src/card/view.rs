@@ -17,7 +17,6 @@ use personality::Personality;
 /// The data a template is filled with.
 #[derive(Debug, Clone, Serialize)]
 pub struct View {
-    pub user_id: String,
     pub display_name: String,
     pub year: i32,
     pub locale: String,
@@ -34,8 +33,6 @@ pub struct View {
     pub top_artists: Vec<ArtistView>,
     pub top_tracks: Vec<TrackView>,
     pub top_genres: Vec<GenreView>,
-    /// The share of listening outside the listed genres, when there is a visible one (≥ 0.5%).
-    pub other_share: Option<f64>,
     /// The first of each list, or null, so cards can feature it without index tricks.
     pub top_artist: Option<ArtistView>,
     pub top_track: Option<TrackView>,
@@ -47,6 +44,14 @@ pub struct View {
     pub top_artist_percentile: Option<f64>,
     pub personality: Personality,
 }
+
+/// Paths that show the same kind of item: a field of one is a field of all (the featured #1,
+/// the whole list, the runners-up).
+pub const SAME_ITEMS: &[&[&str]] = &[
+    &["top_artist", "top_artists[]", "other_artists[]"],
+    &["top_track", "top_tracks[]", "other_tracks[]"],
+    &["top_genre", "top_genres[]"],
+];
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ArtistView {
@@ -72,14 +77,11 @@ pub struct TrackView {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct GenreView {
-    pub rank: usize,
     pub name: String,
     pub share: f64,
     /// Where this genre's slice starts and ends on a 0–1 dial (shares laid end to end).
     pub start: f64,
     pub end: f64,
-    /// Share relative to the largest genre, 0–1, for bar lengths.
-    pub relative: f64,
 }
 
 impl View {
@@ -109,35 +111,24 @@ impl View {
                 plays: t.plays.0,
             })
             .collect();
-        let largest = stats.top_genres.iter().map(|g| g.share).fold(0.0, f64::max);
         let mut start = 0.0;
         let top_genres: Vec<GenreView> = stats
             .top_genres
             .iter()
-            .enumerate()
-            .map(|(i, g)| {
+            .map(|g| {
                 let end = (start + g.share).min(1.0);
                 let view = GenreView {
-                    rank: i + 1,
                     name: g.name.clone(),
                     share: g.share,
                     start,
                     end,
-                    relative: if largest > 0.0 {
-                        g.share / largest
-                    } else {
-                        0.0
-                    },
                 };
                 start = end;
                 view
             })
             .collect();
-        let listed: f64 = stats.top_genres.iter().map(|g| g.share).sum();
-        let other_share = (!stats.top_genres.is_empty() && listed < 0.995).then_some(1.0 - listed);
         let minutes = stats.minutes_listened.0;
         View {
-            user_id: stats.user_id.clone(),
             display_name: stats.display_name.clone(),
             year: stats.year,
             locale: stats.locale().to_string(),
@@ -155,7 +146,6 @@ impl View {
             top_artists,
             top_tracks,
             top_genres,
-            other_share,
             listening_clock: stats.listening_clock.clone(),
             top_artist_percentile: stats.top_artist_percentile,
             personality: personality::of_clock(stats.listening_clock.as_deref()),

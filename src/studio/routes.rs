@@ -45,6 +45,10 @@ pub fn app(workspace: Arc<Workspace>) -> Router {
         .route("/api/cards/{kind}/{id}", get(cards))
         .route("/card/{kind}/{id}/{template}/{format}", get(card))
         .route(
+            "/api/findings/{kind}/{id}/{template}/{format}",
+            get(findings),
+        )
+        .route(
             "/api/stats/{kind}/{id}",
             get(stats).put(edit_stats).delete(revert_stats),
         )
@@ -166,6 +170,13 @@ async fn cards(State(w): Shared, Path((kind, id)): Path<(String, String)>) -> Re
                     w.card_version(&who, &slot.template)
                 ),
                 "golden": golden,
+                "findings": format!(
+                    "/api/findings/{}/{}/{}?v={}",
+                    who.path(),
+                    slot.template,
+                    slot.format,
+                    w.card_version(&who, &slot.template)
+                ),
             })
         })
         .collect();
@@ -210,6 +221,26 @@ async fn card(
                     .into_response(),
             }
         }
+        Err(e @ crate::Error::UnknownUser { .. }) => error(StatusCode::NOT_FOUND, e.to_string()),
+        Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
+    }
+}
+
+/// The lint's findings on a card (rendering it first if it is not cached): `[]` when clean.
+async fn findings(
+    State(w): Shared,
+    Path((kind, id, template, format)): Path<(String, String, String, String)>,
+) -> Response {
+    let who = match who(&kind, &id) {
+        Ok(who) => who,
+        Err(r) => return r.into_response(),
+    };
+    match w.card(&who, &template, &format).await {
+        Ok(rendered) => (
+            [(header::CACHE_CONTROL, "no-store")],
+            Json(&rendered.findings),
+        )
+            .into_response(),
         Err(e @ crate::Error::UnknownUser { .. }) => error(StatusCode::NOT_FOUND, e.to_string()),
         Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
     }

@@ -16,6 +16,7 @@ use crate::card::template::Templates;
 use crate::card::threads::RenderThreads;
 use crate::error::{Error, Result};
 use crate::farm::dataset::Dataset;
+use crate::lint;
 use crate::{Renderer, Source, Stats};
 
 /// Where the studio reads from, and whether it may write goldens.
@@ -106,6 +107,8 @@ pub struct Rendered {
     pub result: std::result::Result<Arc<Vec<u8>>, String>,
     pub warnings: Vec<String>,
     pub millis: f64,
+    /// What the lint finds on this card (see [`crate::lint::card`]).
+    pub findings: Vec<crate::lint::Finding>,
 }
 
 type CardKey = (Who, String, String);
@@ -487,14 +490,17 @@ impl Workspace {
                 result: Err(error),
                 warnings: Vec::new(),
                 millis: 0.0,
+                findings: Vec::new(),
             },
             Ok(None) => Rendered {
                 result: Err("no templates loaded".into()),
                 warnings: Vec::new(),
                 millis: 0.0,
+                findings: Vec::new(),
             },
             Ok(Some(renderer)) => {
                 let (t, f) = (template.to_string(), format.to_string());
+                let who = who.clone();
                 self.threads
                     .run(move || {
                         let started = Instant::now();
@@ -505,15 +511,31 @@ impl Workspace {
                         let card = renderer.render(source, &t, &f);
                         let millis = started.elapsed().as_secs_f64() * 1000.0;
                         match card {
-                            Ok(card) => Rendered {
-                                result: Ok(Arc::new(card.png.0)),
-                                warnings: card.warnings,
-                                millis,
-                            },
+                            Ok(card) => {
+                                let subject = lint::Subject {
+                                    name: match &who {
+                                        Who::Fixture(id) | Who::User(id) => id.clone(),
+                                    },
+                                    stats: person.stats.clone(),
+                                    root: Some(person.root.clone()),
+                                    locale: None,
+                                };
+                                let config = lint::Config {
+                                    budget: None,
+                                    ..lint::Config::default()
+                                };
+                                Rendered {
+                                    result: Ok(Arc::new(card.png.0)),
+                                    warnings: card.warnings,
+                                    millis,
+                                    findings: lint::card(&renderer, &subject, &t, &f, &config),
+                                }
+                            }
                             Err(e) => Rendered {
                                 result: Err(e.to_string()),
                                 warnings: Vec::new(),
                                 millis,
+                                findings: Vec::new(),
                             },
                         }
                     })

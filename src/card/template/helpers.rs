@@ -32,6 +32,7 @@ use serde_json::{json, Value};
 use super::escape_xml;
 use crate::card::catalog::{Arg, Catalogs};
 use crate::card::fonts::Fonts;
+use crate::card::layout::{self, Fact, PhotoFact, Place, TextFact};
 use crate::card::text::{self, Align, Frame, Style, VAlign};
 use crate::card::view::chart;
 use crate::card::view::locale;
@@ -49,6 +50,17 @@ pub(super) fn register(
     }
     registry.register_helper("t", Box::new(CatalogHelper(catalogs.clone(), message)));
     registry.register_helper("percent", Box::new(CatalogHelper(catalogs, percent)));
+}
+
+/// Every helper a template can call: ours and handlebars' own.
+pub(super) fn names() -> Vec<&'static str> {
+    let mut names = vec!["text", "label", "avatar", "t", "percent"];
+    names.extend(VALUE_HELPERS.iter().map(|(name, _)| *name));
+    names.extend([
+        "if", "unless", "each", "with", "lookup", "raw", "log", "eq", "ne", "gt", "gte", "lt",
+        "lte", "and", "or", "not", "len",
+    ]);
+    names
 }
 
 type ValueFn = fn(&Helper, &Context) -> Result<Value, RenderError>;
@@ -406,15 +418,30 @@ impl HelperDef for TextHelper {
         }
         let fill = escape_xml(&hash_str(h, "fill").unwrap_or_else(|| "#fff".into()));
         let block = text::fit(&self.0, &value, &style, frame);
+        let id = layout::note(|| {
+            let lines: Vec<String> = block.lines.iter().map(|l| l.text.clone()).collect();
+            Fact::Text(TextFact {
+                id: String::new(),
+                place: Place::Layer,
+                cut: is_cut(&value, &lines),
+                tofu: text::tofu(&self.0, &block.lines),
+                value: value.clone(),
+                lines,
+                size: block.size,
+                design_size: block.style.size,
+                min_size: block.style.min_size,
+            })
+        });
         let mut svg = String::new();
-        let opacity = hash_num(h, "opacity")?;
-        match opacity {
-            Some(o) => {
-                let _ = write!(svg, r#"<g opacity="{o}">"#);
-            }
-            None => svg.push_str("<g>"),
+        svg.push_str("<g");
+        if let Some(id) = &id {
+            let _ = write!(svg, r#" id="{id}""#);
         }
-        block.write_svg(&self.0, &fill, &mut svg);
+        if let Some(o) = hash_num(h, "opacity")? {
+            let _ = write!(svg, r#" opacity="{o}""#);
+        }
+        svg.push('>');
+        block.write_svg_marked(&self.0, &fill, id.as_deref(), &mut svg);
         svg.push_str("</g>");
         out.write(&svg)?;
         Ok(())
@@ -486,7 +513,24 @@ impl HelperDef for LabelHelper {
             .map(|f| escape_xml(f))
             .collect::<Vec<_>>()
             .join(", ");
+        let id = layout::note(|| {
+            let lines = vec![fitted.text.clone()];
+            Fact::Text(TextFact {
+                id: String::new(),
+                place: Place::Background,
+                cut: is_cut(&value, &lines),
+                tofu: text::tofu(&self.0, &[text::shape(&self.0, &fitted.text, weight)]),
+                value: value.clone(),
+                lines,
+                size: fitted.size,
+                design_size: size as f32,
+                min_size: min as f32,
+            })
+        });
         let mut svg = String::new();
+        if let Some(id) = &id {
+            let _ = write!(svg, r#"<g id="{id}">"#);
+        }
         let _ = write!(
             svg,
             r#"<text x="{x}" y="{y}" text-anchor="{anchor}" font-family="{family}" font-weight="{weight}" font-size="{}""#,
@@ -501,6 +545,9 @@ impl HelperDef for LabelHelper {
             let _ = write!(svg, r#" fill-opacity="{o}""#);
         }
         let _ = write!(svg, ">{}</text>", escape_xml(&fitted.text));
+        if id.is_some() {
+            svg.push_str("</g>");
+        }
         out.write(&svg)?;
         Ok(())
     }
@@ -531,6 +578,20 @@ impl HelperDef for AvatarHelper {
         let rank = artist.get("rank").and_then(Value::as_u64).unwrap_or(0);
         let id = format!("avatar-{rank}-{}-{}", cx as i64, cy as i64);
         let mut svg = String::new();
+        let fact = layout::note(|| {
+            Fact::Photo(PhotoFact {
+                id: String::new(),
+                name: artist
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string(),
+                photo: artist.get("photo").and_then(Value::as_str).is_some(),
+            })
+        });
+        if let Some(fact) = &fact {
+            let _ = write!(svg, r#"<g id="{fact}">"#);
+        }
         match artist.get("photo").and_then(Value::as_str) {
             Some(uri) => {
                 // Photos come masked to a circle (see photo.rs): no clip path needed.
@@ -573,9 +634,17 @@ impl HelperDef for AvatarHelper {
                 block.write_svg(&self.0, "#fff", &mut svg);
             }
         }
+        if fact.is_some() {
+            svg.push_str("</g>");
+        }
         out.write(&svg)?;
         Ok(())
     }
+}
+
+/// Whether the drawn lines end in an ellipsis that `value` did not have: the text was cut.
+fn is_cut(value: &str, lines: &[String]) -> bool {
+    lines.last().is_some_and(|l| l.ends_with('…')) && !value.trim_end().ends_with('…')
 }
 
 #[cfg(test)]

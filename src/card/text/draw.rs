@@ -19,6 +19,13 @@ const CAP_HEIGHT: f32 = 0.72;
 impl Block {
     /// Appends the block as SVG elements filled with `fill` (any SVG paint, already escaped).
     pub fn write_svg(&self, fonts: &Fonts, fill: &str, out: &mut String) {
+        self.write_svg_marked(fonts, fill, None, out)
+    }
+
+    /// [`write_svg`](Self::write_svg), each line in a group `{id}-{line}` when `id` is given,
+    /// so the parsed tree can tell where each line's ink landed (see
+    /// [`crate::card::layout`]).
+    pub fn write_svg_marked(&self, fonts: &Fonts, fill: &str, id: Option<&str>, out: &mut String) {
         let size = self.size;
         let line_box = size * self.style.line_height;
         let block_height = line_box * self.lines.len() as f32;
@@ -43,7 +50,13 @@ impl Block {
                 Align::Right => self.frame.x + self.frame.width - width,
             };
             let baseline = first + i as f32 * line_box;
+            if let Some(id) = id {
+                let _ = write!(out, r#"<g id="{id}-{i}">"#);
+            }
             write_line(fonts, line, x, baseline, size, fill, out);
+            if id.is_some() {
+                out.push_str("</g>");
+            }
         }
     }
 }

@@ -6,9 +6,8 @@ use serde::Serialize;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Personality {
     /// Stable key for templates that style by type: `night-owl`, `early-bird`, …
+    /// Its name and tagline are the catalog's `personality-name` and `personality-tagline`.
     pub key: &'static str,
-    pub name: &'static str,
-    pub tagline: &'static str,
     /// Busiest hour, 0 to 23; `None` without listening.
     pub peak_hour: Option<usize>,
     /// The busiest hour in English: `11 pm` (cards print the `clock-hour` message instead).
@@ -30,8 +29,6 @@ fn share(clock: &[f64], total: f64, hours: &[usize]) -> f64 {
 pub fn of_clock(clock: Option<&[f64]>) -> Personality {
     let mystery = Personality {
         key: "mystery",
-        name: "Mystery Listener",
-        tagline: "Your music kept its hours to itself",
         peak_hour: None,
         peak_label: None,
         peak_hour12: None,
@@ -53,39 +50,21 @@ pub fn of_clock(clock: Option<&[f64]>) -> Personality {
     let commute = share(clock, total, &[7, 8, 9, 17, 18, 19]);
     let evening = share(clock, total, &[17, 18, 19, 20, 21]);
     let day = share(clock, total, &[10, 11, 12, 13, 14, 15, 16]);
-    let (key, name, tagline) = if night >= 0.35 {
-        ("night-owl", "Night Owl", "Your music came alive after dark")
+    let key = if night >= 0.35 {
+        "night-owl"
     } else if morning >= 0.30 && commute < 0.45 {
-        (
-            "early-bird",
-            "Early Bird",
-            "You pressed play before the world woke up",
-        )
+        "early-bird"
     } else if commute >= 0.45 {
-        (
-            "commuter",
-            "Commuter",
-            "Your soundtrack rode to work and back",
-        )
+        "commuter"
     } else if evening >= 0.35 {
-        (
-            "sunset-chaser",
-            "Sunset Chaser",
-            "Evenings were your prime time",
-        )
+        "sunset-chaser"
     } else if day >= 0.45 {
-        ("daydreamer", "Daydreamer", "Your days ran on music")
+        "daydreamer"
     } else {
-        (
-            "around-the-clock",
-            "Around the Clock",
-            "Any hour was a good hour",
-        )
+        "around-the-clock"
     };
     Personality {
         key,
-        name,
-        tagline,
         peak_hour: Some(peak),
         peak_label: Some(hour_label(peak)),
         peak_hour12: Some(hour12(peak)),

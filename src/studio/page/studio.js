@@ -126,7 +126,10 @@ function makeFigure(card) {
   const badge = document.createElement("span");
   badge.className = "badge";
   caption.append(name, badge);
-  figure.append(button, error, caption);
+  const findings = document.createElement("ul");
+  findings.className = "findings";
+  findings.hidden = true;
+  figure.append(button, error, caption, findings);
   return figure;
 }
 
@@ -143,6 +146,32 @@ function updateFigure(figure, card) {
   }
   const badge = figure.querySelector(".badge");
   badge.textContent = card.golden ? (card.golden.exists ? "golden" : "golden missing") : "";
+  showFindings(figure, card);
+}
+
+// The lint's findings on the card, listed under it.
+async function showFindings(figure, card) {
+  const list = figure.querySelector(".findings");
+  if (card.error) {
+    // A card that does not render shows its error instead.
+    list.replaceChildren();
+    list.hidden = true;
+    delete list.dataset.src;
+    return;
+  }
+  if (list.dataset.src === card.findings) return;
+  list.dataset.src = card.findings;
+  const { ok, body } = await fetchJson(card.findings);
+  if (list.dataset.src !== card.findings) return;
+  list.replaceChildren(
+    ...(ok ? body : []).map((f) => {
+      const item = document.createElement("li");
+      item.dataset.rule = f.rule;
+      item.textContent = `${f.rule}: ${f.message}`;
+      return item;
+    }),
+  );
+  list.hidden = list.children.length === 0;
 }
 
 function showError(figure, text) {

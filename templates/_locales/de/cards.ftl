@@ -43,7 +43,7 @@ nothing-on-repeat = Noch nichts in Dauerschleife
 no-artists-yet = Noch keine Artists
 no-songs-yet = Noch keine Songs
 songs-will-land = Deine Lieblingssongs landen hier
-still-exploring = Noch auf Entdeckungstour
+still-exploring = Noch am Entdecken
 
 heading-top-artists = DEINE MEISTGEHÖRTEN ARTISTS
 top-percentile = Top { $percent } % seiner Hörerschaft

@@ -50,7 +50,7 @@ still-warming-up = Пока разогревается
 nothing-on-repeat = Пока ничего на повторе
 no-artists-yet = Пока нет артистов
 no-songs-yet = Пока нет треков
-songs-will-land = Треки, которые ты слушаешь на повторе, появятся здесь
+songs-will-land = Любимые треки появятся здесь
 still-exploring = В поиске
 
 heading-top-artists = ТВОИ ЛЮБИМЫЕ АРТИСТЫ
