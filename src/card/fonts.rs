@@ -83,6 +83,10 @@ impl Face {
 pub struct Fonts {
     faces: Vec<Face>,
     database: Arc<fontdb::Database>,
+    /// Every file loaded, by name, in load order: what the database holds.
+    files: Vec<(String, Arc<Vec<u8>>)>,
+    /// SHA-256 over `files`, made on first use ([`Fonts::digest`]).
+    digest: std::sync::OnceLock<[u8; 32]>,
 }
 
 /// Characters that identify a class when a face maps them.
@@ -112,9 +116,15 @@ impl Fonts {
 
         let mut database = fontdb::Database::new();
         let mut faces = Vec::new();
+        let mut loaded = Vec::with_capacity(files.len());
         for path in &files {
             let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
             let data = Arc::new(bytes);
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            loaded.push((name, data.clone()));
             let ids = database.load_font_source(fontdb::Source::Binary(data.clone()));
             for id in ids {
                 let Some(info) = database.face(id) else {
@@ -191,6 +201,25 @@ impl Fonts {
         Ok(Fonts {
             faces,
             database: Arc::new(database),
+            files: loaded,
+            digest: std::sync::OnceLock::new(),
+        })
+    }
+
+    /// A SHA-256 over every font file's name and bytes, in load order: what usvg can draw
+    /// static `<text>` with. Made on first use (tens of milliseconds for the bundled fonts)
+    /// and kept; the background cache keys a background that has `<text>` on it.
+    pub fn digest(&self) -> [u8; 32] {
+        *self.digest.get_or_init(|| {
+            use sha2::Digest;
+            let mut hash = sha2::Sha256::new();
+            for (name, bytes) in &self.files {
+                hash.update((name.len() as u64).to_le_bytes());
+                hash.update(name.as_bytes());
+                hash.update((bytes.len() as u64).to_le_bytes());
+                hash.update(bytes.as_slice());
+            }
+            hash.finalize().into()
         })
     }
 
