@@ -378,6 +378,35 @@ mod tests {
     }
 
     #[test]
+    fn bands_written_and_read_back_decode_to_the_background_and_encode_the_same_cards() {
+        let (w, h) = (29, 3 * BAND_ROWS as u32 + 5);
+        let bg = background(w, h);
+        let bands = Bands::prepare(&bg).unwrap().unwrap();
+        let mut bytes = Vec::new();
+        bands.write(&mut bytes);
+        let read = Bands::read(&bytes, w, h).expect("bands of this size");
+        assert_eq!(read.decode().expect("they decode").data(), bg.data());
+        let mut card = bg.clone();
+        card.pixels_mut()[(w * BAND_ROWS as u32 + 3) as usize] =
+            tiny_skia::ColorU8::from_rgba(1, 250, 9, 255).premultiply();
+        assert_eq!(
+            read.encode(&card, &bg).unwrap(),
+            bands.encode(&card, &bg).unwrap()
+        );
+        // Another size, a band short, a piece cut or a byte too many: not these bands.
+        assert!(Bands::read(&bytes, w + 1, h).is_none());
+        assert!(Bands::read(&bytes, w, h + BAND_ROWS as u32).is_none());
+        assert!(Bands::read(&bytes[..bytes.len() - 1], w, h).is_none());
+        assert!(Bands::read(&[bytes.as_slice(), &[0]].concat(), w, h).is_none());
+        // A piece whose bytes were changed no longer matches its checksum.
+        let mut broken = bytes.clone();
+        let last = broken.len() - 10;
+        broken[last] ^= 0x10;
+        let broken = Bands::read(&broken, w, h).expect("the lengths still fit");
+        assert!(broken.decode().is_none_or(|p| p.data() != bg.data()));
+    }
+
+    #[test]
     fn translucent_pixels_or_another_size_leave_it_to_the_whole_encoder() {
         let bg = background(20, 40);
         let bands = Bands::prepare(&bg).unwrap().unwrap();
