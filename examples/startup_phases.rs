@@ -37,6 +37,8 @@ fn main() {
         mark("templates and catalogs", &mut times);
         let cache = Arc::new(Cache::new(&dir, Mode::ReadWrite));
         let renderer = Renderer::new(fonts, templates).with_cache(Some(cache.clone()));
+        renderer.fonts().digest();
+        mark("fonts digest", &mut times);
         let dataset = Dataset::open(&repo.join("data/sample.jsonl")).expect("dataset");
         let found = dataset.lookup("demo").expect("demo");
         mark("dataset lookup", &mut times);

@@ -446,3 +446,39 @@ fn batch_and_warm_make_only_the_backgrounds_their_plan_selects() {
     assert!(stderr(&ro).contains("(read-only)"), "{}", stderr(&ro));
     assert_eq!(everything(&cache), before);
 }
+
+#[test]
+fn the_fonts_digest_is_remembered_by_stamp_and_a_rewritten_font_is_hashed_again() {
+    use cardfarm::card::fonts::Fonts;
+    let dir = TempDir::new("bgcache_fontmemo");
+    let fonts = font_dir(&dir, "fonts", &["Inter-Regular.otf"]);
+    let cache = Cache::new(dir.join("cache"), Mode::ReadWrite);
+    let load = || Fonts::load(&fonts).unwrap();
+    let truth = load().digest();
+    assert_eq!(cache.fonts_digest(&load()), truth);
+    let memos: Vec<PathBuf> = std::fs::read_dir(dir.join("cache/fonts"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    let [memo] = memos.try_into().expect("one memo");
+    // Remembered: a fresh load takes it from the memo without hashing.
+    let remembered = load();
+    assert_eq!(cache.fonts_digest(&remembered), truth);
+    // A memo that is not a digest and its checksum is made again.
+    std::fs::write(&memo, b"not a digest").unwrap();
+    assert_eq!(cache.fonts_digest(&load()), truth);
+    assert_eq!(std::fs::read(&memo).unwrap().len(), 36);
+    // A font rewritten with other bytes has another stamp: hashed, not remembered.
+    std::fs::copy(
+        repo().join("fonts/Inter-Bold.otf"),
+        fonts.join("Inter-Regular.otf"),
+    )
+    .unwrap();
+    let rewritten = load().digest();
+    assert_ne!(rewritten, truth);
+    assert_eq!(cache.fonts_digest(&load()), rewritten);
+    // Read-only: the memo is read but never written.
+    let ro = Cache::new(dir.join("ro"), Mode::ReadOnly);
+    assert_eq!(ro.fonts_digest(&load()), rewritten);
+    assert!(!dir.join("ro").exists());
+}

@@ -389,7 +389,7 @@ impl Renderer {
                 .fill_background(t, f, bg, locale)
                 .map_err(|e| e.to_string())?;
             let key = self.cache.as_ref().map(|cache| {
-                let fonts = cache::may_draw_text(&svg).then(|| self.fonts.digest());
+                let fonts = cache::may_draw_text(&svg).then(|| cache.fonts_digest(&self.fonts));
                 (cache, Key::new(&svg, fonts, f.width, f.height))
             });
             if let Some((cache, key)) = &key {

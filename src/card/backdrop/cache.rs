@@ -34,6 +34,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use sha2::{Digest, Sha256};
 
 use super::Backdrop;
+use crate::card::fonts::Fonts;
 use crate::card::png::{Bands, BAND_ROWS};
 
 /// The crates whose code decides a cached background's bytes: a bump of any of them is
@@ -219,6 +220,39 @@ impl Cache {
         self.rejected.fetch_add(1, Ordering::Relaxed);
         tracing::warn!(file = %path.display(), reason = %why, "ignored a cached background; drawing it again");
         Lookup::Rejected(why)
+    }
+
+    /// The digest of `fonts` ([`Fonts::digest`]) for a key, remembered in this folder under
+    /// the fonts' [`stamp`](Fonts::stamp): hashing 50 MB of fonts costs more than the rest
+    /// of a process's start-up, reading 32 bytes nothing. A memo that is not 32 bytes and its
+    /// checksum is made again.
+    pub fn fonts_digest(&self, fonts: &Fonts) -> [u8; 32] {
+        if fonts.has_digest() {
+            return fonts.digest();
+        }
+        let Some(stamp) = fonts.stamp() else {
+            return fonts.digest();
+        };
+        let path = self.dir.join("fonts").join(format!("{}.digest", hex::encode(stamp)));
+        if let Ok(bytes) = std::fs::read(&path) {
+            if let Some((digest, crc)) = bytes.split_last_chunk::<4>() {
+                if let Ok(digest) = <[u8; 32]>::try_from(digest) {
+                    if crc32fast::hash(&digest) == u32::from_le_bytes(*crc) {
+                        fonts.remember_digest(digest);
+                        return fonts.digest();
+                    }
+                }
+            }
+        }
+        let digest = fonts.digest();
+        if self.mode == Mode::ReadWrite {
+            let mut memo = digest.to_vec();
+            memo.extend_from_slice(&crc32fast::hash(&digest).to_le_bytes());
+            if let Err(e) = write_atomic(&path, &memo) {
+                tracing::warn!(file = %path.display(), error = %e, "could not remember the fonts' digest");
+            }
+        }
+        digest
     }
 
     /// Keeps `backdrop` under `key`, atomically. Does nothing in [`Mode::ReadOnly`]. A failed
