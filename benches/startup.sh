@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Start-up on one core (taskset -c 0), with and without the background cache. Each command
 # runs RUNS times (default 9), the cases taking turns, and the script prints every run and
-# the medians: wall time from process start to exit (the PNG is written before exit).
+# the medians: wall time from process start to exit (the PNG is written before exit), and
+# CPU time (user + system), which a busy host inflates less than wall time.
 #
 #   cargo build --release --bin cardfarm && benches/startup.sh [BIN]
 #
@@ -26,31 +27,42 @@ studio_pid=
 trap '[ -n "$studio_pid" ] && kill "$studio_pid" 2>/dev/null; rm -rf "$work"' EXIT
 one="taskset -c 0"
 cache="--cache-dir $work/cache"
+# One user, with the sample's photos beside it: the card draws them as it would in the sample.
 head -1 data/sample.jsonl >"$work/one.jsonl"
+ln -s "$PWD/data/photos" "$work/photos"
 
 echo "host: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); $("$bin" --version); build $(git rev-parse --short HEAD)"
 
-# Milliseconds of wall time of one run of "$@"; its output goes to $work/last.
+# "WALL CPU" milliseconds of one run of "$@"; its output goes to $work/last.
 ms() {
-  local t0 t1
+  local t0 t1 user sys
   t0=$(date +%s%N)
-  "$@" >"$work/last" 2>&1 || { cat "$work/last" >&2; return 1; }
+  "$@" >"$work/last" 2>&1 ||
+    { cat "$work/last" >&2; return 1; }
   t1=$(date +%s%N)
-  echo $(((t1 - t0) / 1000000))
+  read -r user sys <"$work/time"
+  echo "$(((t1 - t0) / 1000000)) $(awk -v u="$user" -v s="$sys" 'BEGIN { print int((u + s) * 1000) }')"
 }
 
-render() { $one "$bin" render --user demo --template top-artists --out "$work/card.png" "$@"; }
+# The CPU time of each run of the binary goes to $work/time.
+timed=(/usr/bin/time -f '%U %S' -o "$work/time" $one "$bin")
+render() { "${timed[@]}" render --user demo --template top-artists --out "$work/card.png" "$@"; }
 batch() {
   rm -rf "$work/cards"
-  $one "$bin" batch --data "$work/one.jsonl" --out "$work/cards" --report "$work/failures.jsonl" "$@"
+  "${timed[@]}" batch --data "$work/one.jsonl" --out "$work/cards" --report "$work/failures.jsonl" "$@"
 }
 
 # Fill the cache once, and warm the page cache for every file the runs read.
 render $cache >/dev/null 2>&1
 batch $cache --templates top-artists >/dev/null 2>&1
 
-declare -A times
-record() { times[$1]="${times[$1]:-} $2"; printf '%-34s run %2d: %6d ms\n' "$1" "$3" "$2"; }
+declare -A times cpu
+record() {
+  local wall=${2% *} used=${2#* }
+  times[$1]="${times[$1]:-} $wall"
+  cpu[$1]="${cpu[$1]:-} $used"
+  printf '%-34s run %2d: %6d ms wall, %6d ms CPU\n' "$1" "$3" "$wall" "$used"
+}
 for i in $(seq "$runs"); do
   record "render, warm cache" "$(ms render $cache)" "$i"
   record "render, no cache" "$(ms render --no-cache)" "$i"
@@ -115,10 +127,12 @@ EOF
 fi
 
 echo
-echo "medians of $runs runs (every template: $slow_runs), ms, one core:"
+echo "medians of $runs runs (every template: $slow_runs), one core:"
 for k in "render, warm cache" "render, no cache" "batch, warm cache" "batch, no cache" \
   "batch, every template, no cache"; do
-  printf '  %-34s %6d\n' "$k" "$(echo "${times[$k]}" | median)"
+  printf '  %-34s %6d ms wall, %6d ms CPU\n' "$k" "$(echo "${times[$k]}" | median)" \
+    "$(echo "${cpu[$k]}" | median)"
 done
-[ -n "$studio_median" ] && printf '  %-34s %6d\n' "studio save (to the card fetched)" "$studio_median"
+[ -n "$studio_median" ] && printf '  %-34s %6d ms wall\n' "studio save (to the card fetched)" "$studio_median"
+echo "host load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 du -sh "$work/cache/backgrounds" | sed 's/^/cache: /'
