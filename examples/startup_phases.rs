@@ -3,7 +3,9 @@
 //! `cargo run --release --example startup_phases [RUNS]`
 //!
 //! Each phase is what the command does, in its order: the fonts, the templates and catalogs,
-//! the dataset lookup, the background (from the cache, or drawn), the card, the file.
+//! the dataset lookup, the background (from the cache, or drawn), the card, the file. One
+//! phase is not: "fonts digest" hashes the fonts' bytes, which the command does not do once
+//! the cache remembers the digest under the fonts' stamp; it shows what that memo saves.
 
 use std::path::Path;
 use std::sync::Arc;
