@@ -427,8 +427,10 @@ pub async fn shutdown_signal() {
 
 /// Structured logs on stderr; `RUST_LOG` filters (default `info`), `CARDFARM_LOG=json` for JSON.
 pub fn init_logging() {
+    // usvg says so each time a background's heading falls back to another face (CJK,
+    // Arabic…): by design here, so only its errors are shown unless RUST_LOG asks.
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,usvg::text=error"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);

@@ -233,7 +233,10 @@ impl Cache {
         let Some(stamp) = fonts.stamp() else {
             return fonts.digest();
         };
-        let path = self.dir.join("fonts").join(format!("{}.digest", hex::encode(stamp)));
+        let path = self
+            .dir
+            .join("fonts")
+            .join(format!("{}.digest", hex::encode(stamp)));
         if let Ok(bytes) = std::fs::read(&path) {
             if let Some((digest, crc)) = bytes.split_last_chunk::<4>() {
                 if let Ok(digest) = <[u8; 32]>::try_from(digest) {
