@@ -14,13 +14,16 @@ mod sign_url;
 mod stats;
 mod studio;
 mod templates;
+mod warm;
 mod worker;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 
+use cardfarm::card::backdrop::cache::{self, Cache};
 use cardfarm::Renderer;
 
 #[derive(Debug, Parser)]
@@ -36,6 +39,17 @@ pub struct Args {
     /// Folder of fonts; only these are used.
     #[arg(long, global = true, env = "CARDFARM_FONTS", value_name = "DIR")]
     font_dir: Option<PathBuf>,
+    /// Folder of the cache of rasterized backgrounds, shared by every cardfarm process.
+    /// Default: `cardfarm` in the user's cache folder ($XDG_CACHE_HOME, else ~/.cache).
+    #[arg(long, global = true, env = "CARDFARM_CACHE_DIR", value_name = "DIR")]
+    cache_dir: Option<PathBuf>,
+    /// Read the background cache but never write to it (a cache baked into an image).
+    #[arg(long, global = true, env = "CARDFARM_CACHE_READ_ONLY")]
+    cache_read_only: bool,
+    /// Use no background cache: every background is drawn in this process. Wins over
+    /// --cache-dir and --cache-read-only.
+    #[arg(long, global = true, env = "CARDFARM_NO_CACHE")]
+    no_cache: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -75,42 +89,115 @@ enum Command {
     Lint(lint::Args),
     /// The designers' page: every card of one person, re-rendered on every save.
     Studio(studio::Args),
+    /// Fill the background cache: rasterize the backgrounds of the templates, formats and
+    /// locales named (default: all of them) that it does not hold yet.
+    Warm(warm::Args),
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let templates = resolve(args.template_dir, "templates");
-    let fonts = resolve(args.font_dir, "fonts");
+    let setup = Setup {
+        templates: resolve(args.template_dir, "templates"),
+        fonts: resolve(args.font_dir, "fonts"),
+        cache: background_cache(args.cache_dir, args.cache_read_only, args.no_cache),
+    };
     match args.command {
-        Command::Templates => templates::run(&load(&templates, &fonts)?),
-        Command::Render(a) => render::run(a, &templates, &fonts),
-        Command::Bench(a) => bench::run(a, &load(&templates, &fonts)?),
-        Command::Batch(a) => batch::run(a, &templates, &fonts),
-        Command::Enqueue(a) => enqueue::run(a, &templates, &fonts),
-        Command::Worker(a) => worker::run(a, &templates, &fonts),
+        Command::Templates => templates::run(&setup.load()?),
+        Command::Render(a) => render::run(a, &setup),
+        Command::Bench(a) => bench::run(a, &setup.load()?),
+        Command::Batch(a) => batch::run(a, &setup),
+        Command::Enqueue(a) => enqueue::run(a, &setup),
+        Command::Worker(a) => worker::run(a, &setup),
         Command::QueueStatus(a) => queue_status::run(a),
         Command::DeadLetters(a) => dead_letters::run(a),
-        Command::Serve(a) => serve::run(a, &templates, &fonts),
+        Command::Serve(a) => serve::run(a, &setup),
         Command::SignUrl(a) => sign_url::run(a),
         Command::Schema => schema::run(),
         Command::Stats(a) => stats::run(a),
         Command::Import(a) => import::run(a),
-        Command::Lint(a) => lint::run(a, &load(&templates, &fonts)?),
-        Command::Studio(a) => studio::run(a, &templates, &fonts),
+        Command::Lint(a) => lint::run(a, &setup.load()?),
+        Command::Studio(a) => studio::run(a, &setup),
+        Command::Warm(a) => warm::run(a, &setup),
     }
 }
 
-pub fn load(templates: &Path, fonts: &Path) -> anyhow::Result<Renderer> {
-    Ok(Renderer::load(templates, fonts)?)
+/// Where templates, fonts and the background cache are: what every rendering command loads.
+pub struct Setup {
+    pub templates: PathBuf,
+    pub fonts: PathBuf,
+    /// `None` with `--no-cache`, or when the user has no cache folder.
+    pub cache: Option<Arc<Cache>>,
 }
 
-/// A renderer for a long-running job: every template background rasterized up front.
-pub fn load_warm(templates: &Path, fonts: &Path) -> anyhow::Result<std::sync::Arc<Renderer>> {
-    use anyhow::Context;
-    let renderer = load(templates, fonts)?;
-    renderer
-        .warm()
-        .context("rasterizing template backgrounds")?;
-    Ok(std::sync::Arc::new(renderer))
+impl Setup {
+    /// The renderer, with the background cache.
+    pub fn load(&self) -> anyhow::Result<Renderer> {
+        Ok(Renderer::load(&self.templates, &self.fonts)?.with_cache(self.cache.clone()))
+    }
+
+    /// A renderer for a long-running job, with the backgrounds of `cards` (template, format)
+    /// in `locales` made ready up front: read from the cache, or rasterized (and kept there).
+    /// The others are made on first use. Also returns a line saying what that took.
+    pub fn warm(
+        &self,
+        renderer: Renderer,
+        cards: &[(String, String)],
+        locales: &[String],
+    ) -> anyhow::Result<(Arc<Renderer>, String)> {
+        use anyhow::Context;
+        let started = std::time::Instant::now();
+        renderer
+            .warm_cards(cards, locales)
+            .context("rasterizing template backgrounds")?;
+        let counts = renderer.cache().map(|c| c.counts()).unwrap_or_default();
+        let refused = match counts.rejected {
+            0 => String::new(),
+            n => format!(", {n} cached files refused (corrupt or stale) and drawn again"),
+        };
+        let line = format!(
+            "backgrounds ready in {:.2} s: {} drawn, {} from the cache ({}){refused}",
+            started.elapsed().as_secs_f64(),
+            renderer.backgrounds_drawn(),
+            counts.hits,
+            self.describe_cache()
+        );
+        Ok((Arc::new(renderer), line))
+    }
+
+    /// The cache's folder and mode, for logs.
+    pub fn describe_cache(&self) -> String {
+        match &self.cache {
+            Some(c) if c.mode() == cache::Mode::ReadOnly => {
+                format!("{} (read-only)", c.dir().display())
+            }
+            Some(c) => c.dir().display().to_string(),
+            None => "none".into(),
+        }
+    }
+}
+
+/// The background cache the flags ask for: `--cache-dir`, else the user's cache folder.
+fn background_cache(dir: Option<PathBuf>, read_only: bool, off: bool) -> Option<Arc<Cache>> {
+    if off {
+        return None;
+    }
+    let dir = dir.or_else(|| dirs::cache_dir().map(|d| d.join("cardfarm")))?;
+    let mode = match read_only {
+        true => cache::Mode::ReadOnly,
+        false => cache::Mode::ReadWrite,
+    };
+    Some(Arc::new(Cache::new(dir, mode)))
+}
+
+/// Every (template, format) of `selection`, or the plan error (an unknown name, no card).
+pub fn selected_cards(
+    renderer: &Renderer,
+    selection: &cardfarm::farm::job::CardSelection,
+) -> anyhow::Result<Vec<(String, String)>> {
+    Ok(selection
+        .cards(renderer.templates())?
+        .into_iter()
+        .map(|c| (c.template, c.format))
+        .collect())
 }
 
 /// The dataset flag's value, else the bundled sample.
@@ -127,6 +214,57 @@ pub struct Selection {
     /// Formats to render, comma separated. Default: every format a template has.
     #[arg(long, value_delimiter = ',')]
     formats: Option<Vec<String>>,
+}
+
+/// Which backgrounds a long-running command (`worker`, `serve`) makes ready before its first
+/// card; any other is made on first use.
+#[derive(Debug, clap::Args)]
+pub struct WarmArgs {
+    /// Templates whose backgrounds are made ready at start, comma separated. Default: all.
+    #[arg(long, value_delimiter = ',', value_name = "NAMES")]
+    warm_templates: Option<Vec<String>>,
+    /// Formats made ready at start, comma separated. Default: every format.
+    #[arg(long, value_delimiter = ',', value_name = "NAMES")]
+    warm_formats: Option<Vec<String>>,
+    /// Locales made ready at start, comma separated, or `all`. Default: en.
+    #[arg(long, value_delimiter = ',', value_name = "TAGS", default_value = "en")]
+    warm_locales: Vec<String>,
+}
+
+impl WarmArgs {
+    /// The renderer with the backgrounds these flags name made ready, and a line saying so.
+    pub fn warm(
+        &self,
+        setup: &Setup,
+        renderer: Renderer,
+    ) -> anyhow::Result<(Arc<Renderer>, String)> {
+        let selection = cardfarm::farm::job::CardSelection {
+            templates: self.warm_templates.clone(),
+            formats: self.warm_formats.clone(),
+        };
+        let cards = selected_cards(&renderer, &selection)?;
+        let locales = locales(&renderer, &self.warm_locales)?;
+        setup.warm(renderer, &cards, &locales)
+    }
+}
+
+/// Locale tags from a flag: each checked, `all` for every catalog's.
+pub fn locales(renderer: &Renderer, tags: &[String]) -> anyhow::Result<Vec<String>> {
+    if tags.iter().any(|t| t == "all") {
+        return Ok(renderer
+            .templates()
+            .catalogs()
+            .tags()
+            .map(str::to_string)
+            .collect());
+    }
+    for tag in tags {
+        cardfarm::card::model::check_locale(tag).map_err(|e| Usage {
+            message: format!("locale `{tag}`: {e}"),
+            hint: "`cardfarm templates` lists the locales; `all` names every one".into(),
+        })?;
+    }
+    Ok(tags.to_vec())
 }
 
 /// The cards' file format: `--encoding` and, for JPEG, `--quality`.
@@ -295,8 +433,10 @@ pub async fn shutdown_signal() {
 
 /// Structured logs on stderr; `RUST_LOG` filters (default `info`), `CARDFARM_LOG=json` for JSON.
 pub fn init_logging() {
+    // usvg says so each time a background's heading falls back to another face (CJK,
+    // Arabic…): by design here, so only its errors are shown unless RUST_LOG asks.
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,usvg::text=error"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);

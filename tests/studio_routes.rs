@@ -452,6 +452,7 @@ async fn saving_the_dataset_re_renders_its_users() {
             golden: None,
             user: None,
             loopback: true,
+            backgrounds: None,
         })
         .unwrap(),
     );

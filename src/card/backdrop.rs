@@ -1,6 +1,11 @@
 //! Backdrop: a format's background, rasterized once, and what is prepared from it for every
 //! card drawn over it (its PNG [`Bands`]). Whatever selects a background selects its bands:
-//! they are one object, cached in one place ([`crate::card::template`]'s `Background`).
+//! they are one object, cached in one place ([`crate::card::template`]'s `Background`), and
+//! kept on disk across processes by the [`cache`].
+
+pub mod cache;
+
+pub use cache::Cache;
 
 use crate::card::png::{self, Bands, Png};
 use crate::error::Result;

@@ -83,6 +83,12 @@ impl Face {
 pub struct Fonts {
     faces: Vec<Face>,
     database: Arc<fontdb::Database>,
+    /// Every file loaded, by name, in load order: what the database holds.
+    files: Vec<(String, Arc<Vec<u8>>)>,
+    /// SHA-256 over `files`, made on first use ([`Fonts::digest`]).
+    digest: std::sync::OnceLock<[u8; 32]>,
+    /// What identifies the files without their bytes ([`Fonts::stamp`]).
+    stamp: Option<[u8; 32]>,
 }
 
 /// Characters that identify a class when a face maps them.
@@ -112,9 +118,22 @@ impl Fonts {
 
         let mut database = fontdb::Database::new();
         let mut faces = Vec::new();
+        let mut loaded = Vec::with_capacity(files.len());
+        let mut stamp = Some(<sha2::Sha256 as sha2::Digest>::new());
         for path in &files {
+            // Before the bytes are read: a file changed in between has another stamp by the
+            // next load, so the digest remembered for this stamp is never of other bytes.
+            stamp = stamp.zip(file_stamp(path)).map(|(mut hash, file)| {
+                sha2::Digest::update(&mut hash, file);
+                hash
+            });
             let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
             let data = Arc::new(bytes);
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            loaded.push((name, data.clone()));
             let ids = database.load_font_source(fontdb::Source::Binary(data.clone()));
             for id in ids {
                 let Some(info) = database.face(id) else {
@@ -191,6 +210,47 @@ impl Fonts {
         Ok(Fonts {
             faces,
             database: Arc::new(database),
+            files: loaded,
+            digest: std::sync::OnceLock::new(),
+            stamp: stamp.map(|hash| sha2::Digest::finalize(hash).into()),
+        })
+    }
+
+    /// What identifies the font files as loaded without reading their bytes: a SHA-256 over
+    /// each file's absolute path, size, modification and status-change times (to the
+    /// nanosecond) and inode. Writing a file changes its status-change time, which no program
+    /// can set back, so a file with the same stamp holds the same bytes. `None` when a file's
+    /// metadata could not be read. The background cache remembers [`digest`](Self::digest)
+    /// under it, so a process need not hash the fonts' 50 MB again.
+    pub fn stamp(&self) -> Option<[u8; 32]> {
+        self.stamp
+    }
+
+    /// Takes `digest` as [`digest`](Self::digest), remembered for this [`stamp`](Self::stamp),
+    /// unless it was made already.
+    pub fn remember_digest(&self, digest: [u8; 32]) {
+        let _ = self.digest.set(digest);
+    }
+
+    /// Whether [`digest`](Self::digest) was made (or remembered) already.
+    pub fn has_digest(&self) -> bool {
+        self.digest.get().is_some()
+    }
+
+    /// A SHA-256 over every font file's name and bytes, in load order: what usvg can draw
+    /// static `<text>` with. Made on first use (tens of milliseconds for the bundled fonts)
+    /// and kept; the background cache keys a background that has `<text>` on it.
+    pub fn digest(&self) -> [u8; 32] {
+        *self.digest.get_or_init(|| {
+            use sha2::Digest;
+            let mut hash = sha2::Sha256::new();
+            for (name, bytes) in &self.files {
+                hash.update((name.len() as u64).to_le_bytes());
+                hash.update(name.as_bytes());
+                hash.update((bytes.len() as u64).to_le_bytes());
+                hash.update(bytes.as_slice());
+            }
+            hash.finalize().into()
         })
     }
 
@@ -254,6 +314,30 @@ impl Fonts {
     pub fn has_emoji(&self) -> bool {
         self.faces.iter().any(|f| f.classes.contains(&Class::Emoji))
     }
+}
+
+/// One font file's part of [`Fonts::stamp`].
+fn file_stamp(path: &Path) -> Option<Vec<u8>> {
+    let absolute = std::fs::canonicalize(path).ok()?;
+    let meta = std::fs::metadata(&absolute).ok()?;
+    let nanos = |t: std::io::Result<std::time::SystemTime>| {
+        t.ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map(|d| d.as_nanos())
+    };
+    let mut stamp = absolute.to_string_lossy().into_owned().into_bytes();
+    stamp.push(0);
+    stamp.extend_from_slice(&meta.len().to_le_bytes());
+    stamp.extend_from_slice(&nanos(meta.modified())?.to_le_bytes());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        stamp.extend_from_slice(&meta.ctime().to_le_bytes());
+        stamp.extend_from_slice(&meta.ctime_nsec().to_le_bytes());
+        stamp.extend_from_slice(&meta.ino().to_le_bytes());
+        stamp.extend_from_slice(&meta.dev().to_le_bytes());
+    }
+    Some(stamp)
 }
 
 /// Index into [`Fonts::faces`].

@@ -12,6 +12,7 @@ mod bands;
 mod filter;
 mod zlib;
 
+pub(crate) use bands::BACKGROUND_LEVEL;
 pub use bands::{Bands, BAND_ROWS};
 
 use ::png::{BitDepth, ColorType, DeflateCompression, Encoder, Filter};

@@ -8,11 +8,17 @@
 //! A [`Renderer`] is built once (fonts, compiled templates, photo cache) and shared by every
 //! front end and thread; [`Renderer::render`] is the one entry point. A panic anywhere inside a
 //! render is caught and becomes [`Error::Panic`] for that card alone.
+//!
+//! Backgrounds are drawn once per process and format and locale, on first use or by
+//! [`Renderer::warm_cards`]; with a [`Cache`] ([`Renderer::with_cache`]) once per machine:
+//! a process finds in the cache what another drew.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
+use crate::card::backdrop::cache::{self, Cache, Key, Lookup};
 use crate::card::backdrop::Backdrop;
 use crate::card::encoding::Encoding;
 use crate::card::fonts::Fonts;
@@ -89,6 +95,10 @@ pub struct Renderer {
     fonts: Arc<Fonts>,
     templates: Templates,
     photos: Photos,
+    /// Rasterized backgrounds on disk, shared with other processes. Default: none.
+    cache: Option<Arc<Cache>>,
+    /// Backgrounds this renderer rasterized (not found in memory or in the cache).
+    drawn: AtomicU64,
 }
 
 impl Renderer {
@@ -104,7 +114,27 @@ impl Renderer {
             fonts,
             templates,
             photos: Photos::default(),
+            cache: None,
+            drawn: AtomicU64::new(0),
         }
+    }
+
+    /// The same renderer, finding its backgrounds in `cache` before drawing them and keeping
+    /// there what it draws.
+    pub fn with_cache(mut self, cache: Option<Arc<Cache>>) -> Renderer {
+        self.cache = cache;
+        self
+    }
+
+    /// The background cache on disk, if any.
+    pub fn cache(&self) -> Option<&Arc<Cache>> {
+        self.cache.as_ref()
+    }
+
+    /// How many backgrounds this renderer rasterized so far (each one it found neither in
+    /// memory nor in the cache).
+    pub fn backgrounds_drawn(&self) -> u64 {
+        self.drawn.load(Ordering::Relaxed)
     }
 
     pub fn templates(&self) -> &Templates {
@@ -121,33 +151,53 @@ impl Renderer {
     }
 
     /// Rasterizes every format's background now, so the first cards of a long-running process
-    /// don't wait for it. The blurred glows make this the slowest part of start-up (seconds),
-    /// so the backgrounds are shared out over one thread per core. Fails on the first broken
-    /// background. Warms the reference locale (`en`); [`warm_locale`](Self::warm_locale)
-    /// warms another.
+    /// don't wait for it. Warms the reference locale (`en`); [`warm_locale`](Self::warm_locale)
+    /// warms another, [`warm_cards`](Self::warm_cards) only some templates and formats.
     pub fn warm(&self) -> Result<()> {
         self.warm_locale(crate::card::catalog::REFERENCE)
     }
 
     /// [`warm`](Self::warm) for the backgrounds of `locale`.
     pub fn warm_locale(&self, locale: &str) -> Result<()> {
-        let primary = self.templates.catalogs().primary(locale).to_string();
-        let all: Vec<(&Template, &Format)> = self
+        let all: Vec<(String, String)> = self
             .templates
             .iter()
-            .flat_map(|t| t.formats.values().map(move |f| (t, f)))
+            .flat_map(|t| t.formats.keys().map(|f| (t.name.clone(), f.clone())))
             .collect();
+        self.warm_cards(&all, &[locale.to_string()])
+    }
+
+    /// Makes ready now the backgrounds of `cards` (template, format) in each of `locales`:
+    /// from the cache when it has them, else rasterized (and kept in the cache). The blurred
+    /// glows make a raster the slowest part of start-up (about a second each on one core), so
+    /// the work is shared out over one thread per core. Locales with the same catalog share a
+    /// background and are made once. Fails on an unknown template or format, or the first
+    /// broken background.
+    pub fn warm_cards(&self, cards: &[(String, String)], locales: &[String]) -> Result<()> {
+        let mut primaries: Vec<String> = locales
+            .iter()
+            .map(|l| self.templates.catalogs().primary(l).to_string())
+            .collect();
+        primaries.sort();
+        primaries.dedup();
+        let mut all: Vec<(&Template, &Format, &str)> = Vec::new();
+        for (template, format) in cards {
+            let (t, f) = self.templates.get(template, format)?;
+            for locale in &primaries {
+                all.push((t, f, locale));
+            }
+        }
         let threads = crate::card::threads::cores().min(all.len().max(1));
         let next = std::sync::atomic::AtomicUsize::new(0);
         let results: Vec<Result<()>> = std::thread::scope(|s| {
             let workers: Vec<_> = (0..threads)
                 .map(|_| {
                     s.spawn(|| loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some((t, f)) = all.get(i) else {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some((t, f, locale)) = all.get(i) else {
                             return Ok(());
                         };
-                        guard(&t.name, || self.background(t, f, &primary))?;
+                        guard(&t.name, || self.background(t, f, locale))?;
                     })
                 })
                 .collect();
@@ -402,7 +452,8 @@ impl Renderer {
 
     /// The background of a format in a locale (the stats' locale; cached by its primary
     /// catalog), filled, rasterized and prepared (its PNG row bands) on first use and kept:
-    /// the one background cache, keyed by format and locale.
+    /// the one background cache in memory, keyed by format and locale. With a disk
+    /// [`Cache`], a background is looked for there before it is drawn, and kept there after.
     fn background(&self, t: &Template, f: &Format, locale: &str) -> Result<Option<Arc<Backdrop>>> {
         let Some(bg) = &f.background else {
             return Ok(None);
@@ -414,13 +465,26 @@ impl Renderer {
                 .templates
                 .fill_background(t, f, bg, locale)
                 .map_err(|e| e.to_string())?;
+            let key = self.cache.as_ref().map(|cache| {
+                let fonts = cache::may_draw_text(&svg).then(|| cache.fonts_digest(&self.fonts));
+                (cache, Key::new(&svg, fonts, f.width, f.height))
+            });
+            if let Some((cache, key)) = &key {
+                if let Lookup::Hit(backdrop) = cache.load(key, f.width, f.height) {
+                    return Ok(Arc::new(backdrop));
+                }
+            }
             let options = self.options(Box::new(|_, _| None));
             let tree = usvg::Tree::from_str(&svg, &options)
                 .map_err(|e| format!("{}: {e}", bg.file.display()))?;
             let mut pixmap = tiny_skia::Pixmap::new(f.width, f.height)
                 .ok_or_else(|| "empty card size".to_string())?;
             draw(&tree, f, &mut pixmap);
+            self.drawn.fetch_add(1, Ordering::Relaxed);
             let backdrop = Backdrop::new(pixmap).map_err(|e| e.to_string())?;
+            if let Some((cache, key)) = &key {
+                cache.store(key, &backdrop);
+            }
             Ok(Arc::new(backdrop))
         });
         prepared

@@ -40,14 +40,24 @@ pub struct Args {
     opt_out: super::OptOutArgs,
 }
 
-pub fn run(args: Args, templates: &Path, fonts: &Path) -> anyhow::Result<ExitCode> {
+pub fn run(args: Args, setup: &super::Setup) -> anyhow::Result<ExitCode> {
     if let Some(locale) = &args.locale {
         cardfarm::card::model::check_locale(locale)
             .map_err(|e| anyhow::anyhow!("--locale: {e}"))?;
     }
     let encoding = args.encoding.encoding()?;
     let dataset = Dataset::open(&super::data_or_sample(args.data.clone()))?;
-    let renderer = super::load_warm(templates, fonts)?;
+    let renderer = setup.load()?;
+    // An unknown template or format, or a plan that selects no card, fails here, before any
+    // work. Only the plan's backgrounds are made ready up front, in its locale (else the
+    // reference one; the users' other locales are made on first use).
+    let selected = super::selected_cards(&renderer, &args.cards.selection())?;
+    let locale = args
+        .locale
+        .clone()
+        .unwrap_or_else(|| cardfarm::card::catalog::REFERENCE.to_string());
+    let (renderer, warmed) = setup.warm(renderer, &selected, &[locale])?;
+    eprintln!("{warmed}");
     let concurrency = args
         .concurrency
         .unwrap_or_else(cardfarm::card::threads::cores);
@@ -70,7 +80,6 @@ pub fn run(args: Args, templates: &Path, fonts: &Path) -> anyhow::Result<ExitCod
         locale: args.locale.clone(),
         encoding,
     };
-    // An unknown template or format, or a plan that selects no card, fails here, before any work.
     let cards = batch::cards_per_user(&engine, &plan)? as u64;
     // One light pass (user ids only): the users to render, and which records a later one
     // supersedes.

@@ -1,7 +1,7 @@
 //! `cardfarm enqueue`: one render job per user of a dataset, published on NATS JetStream for
 //! the workers.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use cardfarm::farm::dataset::Dataset;
@@ -49,9 +49,9 @@ struct Tally {
 /// that is not UTF-8 or not JSON, or too large for the queue, goes straight to the dead-letter
 /// stream with its line number. A user on several lines is queued once, with their last
 /// record (as `batch` renders it), and each earlier line is reported.
-pub fn run(args: Args, templates: &Path, fonts: &Path) -> anyhow::Result<ExitCode> {
+pub fn run(args: Args, setup: &super::Setup) -> anyhow::Result<ExitCode> {
     // The operator learns now, not from a million dead letters, that the plan selects nothing.
-    let renderer = super::load(templates, fonts)?;
+    let renderer = setup.load()?;
     let cards = args.cards.selection();
     let encoding = args.encoding.encoding()?;
     cards.cards(renderer.templates())?;

@@ -50,10 +50,10 @@ pub struct Args {
     watch: bool,
 }
 
-pub fn run(args: Args, templates: &Path, fonts: &Path) -> anyhow::Result<ExitCode> {
+pub fn run(args: Args, setup: &super::Setup) -> anyhow::Result<ExitCode> {
     let data = super::data_or_sample(args.data.clone());
     let once = || -> anyhow::Result<()> {
-        let renderer = super::load(templates, fonts)?;
+        let renderer = setup.load()?;
         render_once(&args, &renderer, &data)
     };
     if !args.watch {
@@ -61,7 +61,7 @@ pub fn run(args: Args, templates: &Path, fonts: &Path) -> anyhow::Result<ExitCod
         return Ok(ExitCode::SUCCESS);
     }
     let input = args.stats.clone().unwrap_or(data.clone());
-    watch(&args, &[templates, fonts, &input], once)
+    watch(&args, &[&setup.templates, &setup.fonts, &input], once)
 }
 
 fn render_once(args: &Args, renderer: &Renderer, data: &Path) -> anyhow::Result<()> {

@@ -1,7 +1,6 @@
 //! `cardfarm serve`: the HTTP endpoint.
 
 use std::net::SocketAddr;
-use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Context;
@@ -52,9 +51,11 @@ pub struct Args {
     cache_mb: usize,
     #[command(flatten)]
     opt_out: super::OptOutArgs,
+    #[command(flatten)]
+    warm: super::WarmArgs,
 }
 
-pub fn run(args: Args, templates: &Path, fonts: &Path) -> anyhow::Result<ExitCode> {
+pub fn run(args: Args, setup: &super::Setup) -> anyhow::Result<ExitCode> {
     if let Some(key) = &args.signing_key {
         super::check_key(key, "--signing-key", "CARDFARM_SIGNING_KEY")?;
     }
@@ -90,7 +91,8 @@ pub fn run(args: Args, templates: &Path, fonts: &Path) -> anyhow::Result<ExitCod
         })?;
     check_anonymous_render(&args)?;
     super::init_logging();
-    let renderer = super::load_warm(templates, fonts)?;
+    let (renderer, warmed) = args.warm.warm(setup, setup.load()?)?;
+    tracing::info!("{warmed}");
     let data = match args.data.clone() {
         Some(data) => data,
         None => {

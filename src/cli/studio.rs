@@ -1,7 +1,7 @@
 //! `cardfarm studio`: the designers' page, served on loopback; it follows every save.
 
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -28,11 +28,12 @@ pub struct Args {
     golden: Option<PathBuf>,
 }
 
-pub fn run(args: Args, templates: &Path, fonts: &Path) -> anyhow::Result<ExitCode> {
+pub fn run(args: Args, setup: &super::Setup) -> anyhow::Result<ExitCode> {
     super::init_logging();
     let config = Config {
-        templates: templates.to_path_buf(),
-        fonts: fonts.to_path_buf(),
+        templates: setup.templates.clone(),
+        fonts: setup.fonts.clone(),
+        backgrounds: setup.cache.clone(),
         data: Some(super::data_or_sample(args.data)),
         fixtures: Some(super::resolve(args.fixtures, "tests/fixtures")),
         golden: Some(super::resolve(args.golden, "golden")),

@@ -1,7 +1,7 @@
 //! `cardfarm worker`: drains the job queue, rendering and storing cards until stopped (or,
 //! with `--exit-when-empty`, until the queue is empty).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
@@ -50,11 +50,14 @@ pub struct Args {
     metrics_addr: Option<std::net::SocketAddr>,
     #[command(flatten)]
     opt_out: super::OptOutArgs,
+    #[command(flatten)]
+    warm: super::WarmArgs,
 }
 
-pub fn run(args: Args, templates: &Path, fonts: &Path) -> anyhow::Result<ExitCode> {
+pub fn run(args: Args, setup: &super::Setup) -> anyhow::Result<ExitCode> {
     super::init_logging();
-    let renderer = super::load_warm(templates, fonts)?;
+    let (renderer, warmed) = args.warm.warm(setup, setup.load()?)?;
+    tracing::info!("{warmed}");
     let concurrency = args
         .concurrency
         .unwrap_or_else(cardfarm::card::threads::cores);

@@ -37,6 +37,10 @@ pub struct Config {
     pub user: Option<String>,
     /// Whether the studio listens on loopback only; blessing a golden is refused otherwise.
     pub loopback: bool,
+    /// The cache of rasterized backgrounds on disk: the studio starts with every background
+    /// another process drew, and a template saved back as it was is not drawn again.
+    /// Default: none.
+    pub backgrounds: Option<std::sync::Arc<crate::card::backdrop::Cache>>,
 }
 
 /// Whose cards: a fixture (by file stem) or a dataset user (by id).
@@ -305,7 +309,9 @@ impl Workspace {
                     .map(|(name, e)| (name, e.to_string()))
                     .collect();
                 loaded.fatal = None;
-                loaded.renderer = Some(Arc::new(Renderer::new(fonts, templates)));
+                loaded.renderer = Some(Arc::new(
+                    Renderer::new(fonts, templates).with_cache(self.config.backgrounds.clone()),
+                ));
             }
             Err(e) => {
                 // Partials, or every template: nothing renders until they are fixed.

@@ -32,6 +32,7 @@ impl Studio {
             golden: Some(golden.map_or_else(|| repo().join("golden"), Path::to_path_buf)),
             user: Some("typical".into()),
             loopback,
+            backgrounds: None,
         };
         Studio {
             workspace: Arc::new(Workspace::open(config).expect("the studio opens")),

@@ -21,7 +21,7 @@ use crate::error::Result;
 /// rows compressed again); larger ones cost fewer piece headers.
 pub const BAND_ROWS: usize = 16;
 /// zlib level of the background's bands: compressed once per format, sent with every card.
-const BACKGROUND_LEVEL: u32 = 6;
+pub(crate) const BACKGROUND_LEVEL: u32 = 6;
 
 /// A background's rows, filtered and compressed in bands.
 pub struct Bands {
@@ -98,6 +98,111 @@ impl Bands {
         self.pieces.len()
     }
 
+    /// The background these bands were made from, as a PNG: every band's piece as it is.
+    pub fn png(&self) -> Png {
+        let mut out = Vec::with_capacity(self.pieces.len() + 64);
+        out.extend_from_slice(&SIGNATURE);
+        self.ihdr(&mut out);
+        chunk(&mut out, b"IDAT", |out| {
+            let mut stream = Stream::new(out);
+            for (range, sum) in &self.bands {
+                stream.push(&self.pieces[range.clone()], *sum);
+            }
+            stream.finish();
+        });
+        chunk(&mut out, b"IEND", |_| {});
+        Png(out)
+    }
+
+    /// The pixels of the background these bands were made from (opaque, so premultiplied
+    /// RGBA is the RGB rows with alpha 255): the bands are a lossless copy of it. `None` when
+    /// the bands do not decode to a `width`×`height` image.
+    pub fn decode(&self) -> Option<Pixmap> {
+        let png = self.png();
+        let mut decoder = ::png::Decoder::new(std::io::Cursor::new(png.as_bytes()));
+        // Every chunk and the stream's Adler-32 are checked: a piece that does not hold what
+        // its sum says is no background.
+        decoder.ignore_checksums(false);
+        let mut reader = decoder.read_info().ok()?;
+        let mut rgb = vec![0; reader.output_buffer_size()?];
+        let info = reader.next_frame(&mut rgb).ok()?;
+        let sized = (info.width, info.height) == (self.width, self.height);
+        if !sized
+            || info.color_type != ::png::ColorType::Rgb
+            || info.bit_depth != ::png::BitDepth::Eight
+        {
+            return None;
+        }
+        let rgb = rgb.get(..info.buffer_size())?;
+        let mut rgba = vec![255; rgb.len() / 3 * 4];
+        for (to, from) in rgba.chunks_exact_mut(4).zip(rgb.chunks_exact(3)) {
+            to[..3].copy_from_slice(from);
+        }
+        Pixmap::from_vec(rgba, tiny_skia::IntSize::from_wh(self.width, self.height)?)
+    }
+
+    /// The bands as bytes, for [`read`](Self::read): each band's compressed length, Adler-32
+    /// and uncompressed length, then the pieces.
+    pub(crate) fn write(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&(self.bands.len() as u32).to_le_bytes());
+        for (range, sum) in &self.bands {
+            out.extend_from_slice(&(range.len() as u64).to_le_bytes());
+            out.extend_from_slice(&sum.adler.to_le_bytes());
+            out.extend_from_slice(&sum.len.to_le_bytes());
+        }
+        out.extend_from_slice(&self.pieces);
+    }
+
+    /// Bands [`write`](Self::write) wrote for a `width`×`height` background, or `None` when
+    /// `bytes` cannot be them: another number of bands, a band that does not hold its rows, or
+    /// pieces that do not add up.
+    pub(crate) fn read(bytes: &[u8], width: u32, height: u32) -> Option<Bands> {
+        let (w, h) = (width as usize, height as usize);
+        let mut rest = bytes;
+        let mut take = |n: usize| -> Option<&[u8]> {
+            let (head, tail) = rest.split_at_checked(n)?;
+            rest = tail;
+            Some(head)
+        };
+        let count = u32::from_le_bytes(take(4)?.try_into().ok()?) as usize;
+        if count != h.div_ceil(BAND_ROWS) {
+            return None;
+        }
+        let mut bands = Vec::with_capacity(count);
+        let mut start = 0usize;
+        for band in 0..count {
+            let len = usize::try_from(u64::from_le_bytes(take(8)?.try_into().ok()?)).ok()?;
+            let adler = u32::from_le_bytes(take(4)?.try_into().ok()?);
+            let raw = u64::from_le_bytes(take(8)?.try_into().ok()?);
+            let rows = (h - band * BAND_ROWS).min(BAND_ROWS);
+            if raw != (rows * (1 + w * 3)) as u64 {
+                return None;
+            }
+            let end = start.checked_add(len)?;
+            bands.push((start..end, Sum { adler, len: raw }));
+            start = end;
+        }
+        let pieces = rest;
+        if pieces.len() != start {
+            return None;
+        }
+        Some(Bands {
+            width,
+            height,
+            bands,
+            pieces: pieces.to_vec(),
+        })
+    }
+
+    fn ihdr(&self, out: &mut Vec<u8>) {
+        chunk(out, b"IHDR", |out| {
+            out.extend_from_slice(&self.width.to_be_bytes());
+            out.extend_from_slice(&self.height.to_be_bytes());
+            // 8-bit RGB, deflate, adaptive filtering, no interlace.
+            out.extend_from_slice(&[8, 2, 0, 0, 0]);
+        });
+    }
+
     /// Encodes `card`, a copy of `background` (the pixmap these bands were made from) with a
     /// layer drawn over it. `None` when the bands cannot make it: a translucent pixel (the
     /// card needs RGBA) or another size; the caller then encodes it whole.
@@ -140,12 +245,7 @@ impl Bands {
 
         let mut out = Vec::with_capacity(self.pieces.len() + 4096);
         out.extend_from_slice(&SIGNATURE);
-        chunk(&mut out, b"IHDR", |out| {
-            out.extend_from_slice(&self.width.to_be_bytes());
-            out.extend_from_slice(&self.height.to_be_bytes());
-            // 8-bit RGB, deflate, adaptive filtering, no interlace.
-            out.extend_from_slice(&[8, 2, 0, 0, 0]);
-        });
+        self.ihdr(&mut out);
         let mut opaque = true;
         chunk(&mut out, b"IDAT", |out| -> Result<()> {
             let mut stream = Stream::new(out);
@@ -275,6 +375,35 @@ mod tests {
             let png = bands.encode(&card, &bg).unwrap().expect("an opaque card");
             assert_eq!(decode(&png), rgb(&card), "rows {rows:?}");
         }
+    }
+
+    #[test]
+    fn bands_written_and_read_back_decode_to_the_background_and_encode_the_same_cards() {
+        let (w, h) = (29, 3 * BAND_ROWS as u32 + 5);
+        let bg = background(w, h);
+        let bands = Bands::prepare(&bg).unwrap().unwrap();
+        let mut bytes = Vec::new();
+        bands.write(&mut bytes);
+        let read = Bands::read(&bytes, w, h).expect("bands of this size");
+        assert_eq!(read.decode().expect("they decode").data(), bg.data());
+        let mut card = bg.clone();
+        card.pixels_mut()[(w * BAND_ROWS as u32 + 3) as usize] =
+            tiny_skia::ColorU8::from_rgba(1, 250, 9, 255).premultiply();
+        assert_eq!(
+            read.encode(&card, &bg).unwrap(),
+            bands.encode(&card, &bg).unwrap()
+        );
+        // Another size, a band short, a piece cut or a byte too many: not these bands.
+        assert!(Bands::read(&bytes, w + 1, h).is_none());
+        assert!(Bands::read(&bytes, w, h + BAND_ROWS as u32).is_none());
+        assert!(Bands::read(&bytes[..bytes.len() - 1], w, h).is_none());
+        assert!(Bands::read(&[bytes.as_slice(), &[0]].concat(), w, h).is_none());
+        // A piece whose bytes were changed no longer matches its checksum.
+        let mut broken = bytes.clone();
+        let last = broken.len() - 10;
+        broken[last] ^= 0x10;
+        let broken = Bands::read(&broken, w, h).expect("the lengths still fit");
+        assert!(broken.decode().is_none_or(|p| p.data() != bg.data()));
     }
 
     #[test]

@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# Start-up on one core (taskset -c 0), with and without the background cache. Each command
+# runs RUNS times (default 9), the cases taking turns, and the script prints every run and
+# the medians: wall time from process start to exit (the PNG is written before exit), and
+# CPU time (user + system), which a busy host inflates less than wall time.
+#
+#   cargo build --release --bin cardfarm && benches/startup.sh [BIN]
+#
+#   render, warm cache   render --user demo --template top-artists, the cache filled beforehand
+#   render, no cache     the same with --no-cache: the background is rasterized in the process
+#   batch, warm cache    batch --templates top-artists over one user (start-up and one card)
+#   batch, no cache      the same with --no-cache: one background drawn
+#   batch, every         batch over one user with --no-cache and no --templates: every
+#     template, no cache   template's background drawn (SLOW_RUNS rounds, default 3): what any
+#                          batch paid at start before backgrounds were chosen by the plan
+#   studio save          a layer saved in the studio (a copy of the templates): from the write
+#                          to the card fetched again after its change event (python3)
+#
+# The cache lives in a temporary folder: nothing is read from or written to ~/.cache.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin=$(realpath "${1:-${CARGO_TARGET_DIR:-target}/release/cardfarm}")
+runs=${RUNS:-9}
+slow_runs=${SLOW_RUNS:-3}
+work=$(mktemp -d)
+studio_pid=
+trap '[ -n "$studio_pid" ] && kill "$studio_pid" 2>/dev/null; rm -rf "$work"' EXIT
+one="taskset -c 0"
+cache="--cache-dir $work/cache"
+# One user, with the sample's photos beside it: the card draws them as it would in the sample.
+head -1 data/sample.jsonl >"$work/one.jsonl"
+ln -s "$PWD/data/photos" "$work/photos"
+
+echo "host: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); $("$bin" --version); build $(git rev-parse --short HEAD)"
+
+# "WALL CPU" milliseconds of one run of "$@"; its output goes to $work/last.
+ms() {
+  local t0 t1 user sys
+  t0=$(date +%s%N)
+  "$@" >"$work/last" 2>&1 ||
+    { cat "$work/last" >&2; return 1; }
+  t1=$(date +%s%N)
+  read -r user sys <"$work/time"
+  echo "$(((t1 - t0) / 1000000)) $(awk -v u="$user" -v s="$sys" 'BEGIN { print int((u + s) * 1000) }')"
+}
+
+# The CPU time of each run of the binary goes to $work/time.
+timed=(/usr/bin/time -f '%U %S' -o "$work/time" $one "$bin")
+render() { "${timed[@]}" render --user demo --template top-artists --out "$work/card.png" "$@"; }
+batch() {
+  rm -rf "$work/cards"
+  "${timed[@]}" batch --data "$work/one.jsonl" --out "$work/cards" --report "$work/failures.jsonl" "$@"
+}
+
+# Fill the cache once, and warm the page cache for every file the runs read.
+render $cache >/dev/null 2>&1
+batch $cache --templates top-artists >/dev/null 2>&1
+
+declare -A times cpu
+record() {
+  local wall=${2% *} used=${2#* }
+  times[$1]="${times[$1]:-} $wall"
+  cpu[$1]="${cpu[$1]:-} $used"
+  printf '%-34s run %2d: %6d ms wall, %6d ms CPU\n' "$1" "$3" "$wall" "$used"
+}
+for i in $(seq "$runs"); do
+  record "render, warm cache" "$(ms render $cache)" "$i"
+  record "render, no cache" "$(ms render --no-cache)" "$i"
+  record "batch, warm cache" "$(ms batch $cache --templates top-artists)" "$i"
+  grep -o 'backgrounds ready in [0-9.]* s' "$work/last" | sed 's/^/    batch, warm cache: /'
+  record "batch, no cache" "$(ms batch --no-cache --templates top-artists)" "$i"
+  if [ "$i" -le "$slow_runs" ]; then
+    record "batch, every template, no cache" "$(ms batch --no-cache)" "$i"
+  fi
+done
+
+median() { tr ' ' '\n' | grep . | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+# The studio: a saved layer, from the write to the card on the page.
+studio_median=
+if command -v python3 >/dev/null; then
+  cp -r templates "$work/templates"
+  port=$((20000 + RANDOM % 20000))
+  $one "$bin" --template-dir "$work/templates" $cache studio --addr "127.0.0.1:$port" \
+    --user typical >"$work/studio.log" 2>&1 &
+  studio_pid=$!
+  studio_median=$(python3 - "$port" "$work/templates/top-artists/story.svg.hbs" "$runs" <<'EOF'
+import statistics, sys, time, urllib.request
+port, layer, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+base = f"http://127.0.0.1:{port}"
+for _ in range(600):
+    try:
+        urllib.request.urlopen(base + "/api/state").read()
+        break
+    except OSError:
+        time.sleep(0.1)
+card = base + "/card/fixture/typical/top-artists/story"
+urllib.request.urlopen(card).read()  # drawn once: the background is ready
+events = urllib.request.urlopen(base + "/events")
+def next_event():
+    name = None
+    while True:
+        line = events.readline().decode()
+        if line.startswith("event:"):
+            name = line.split(":", 1)[1].strip()
+        elif line.strip() == "" and name:
+            return name
+next_event()  # hello
+original = open(layer).read()
+times = []
+for i in range(runs):
+    # A different layer every time: a comment the card does not show.
+    with open(layer, "w") as f:
+        f.write(original + f"<!-- save {i} -->\n")
+    t0 = time.perf_counter()
+    while next_event() != "change":
+        pass
+    png = urllib.request.urlopen(f"{card}?v={i}").read()
+    ms = (time.perf_counter() - t0) * 1000
+    assert png.startswith(b"\x89PNG"), png[:40]
+    times.append(ms)
+    print(f"studio save                        run {i + 1:2d}: {ms:6.0f} ms", file=sys.stderr)
+    time.sleep(0.3)
+print(round(statistics.median(times)))
+EOF
+)
+fi
+
+echo
+echo "medians of $runs runs (every template: $slow_runs), one core:"
+for k in "render, warm cache" "render, no cache" "batch, warm cache" "batch, no cache" \
+  "batch, every template, no cache"; do
+  printf '  %-34s %6d ms wall, %6d ms CPU\n' "$k" "$(echo "${times[$k]}" | median)" \
+    "$(echo "${cpu[$k]}" | median)"
+done
+[ -n "$studio_median" ] && printf '  %-34s %6d ms wall\n' "studio save (to the card fetched)" "$studio_median"
+echo "host load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+du -sh "$work/cache/backgrounds" | sed 's/^/cache: /'
