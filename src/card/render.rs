@@ -183,9 +183,9 @@ impl Renderer {
     }
 
     /// [`render_as`](Self::render_as) for a card a client waits on (the HTTP route): a PNG's
-    /// changed bands are compressed on up to `threads` threads, so the card is ready sooner
-    /// for the same CPU time or a little more. The same pixels; other bytes (more pieces).
-    /// Throughput gains nothing from it: the farm renders one card per core, one thread each.
+    /// runs of changed bands are compressed on up to `threads` threads, so the card can be
+    /// ready sooner for the same CPU time or a little more. The same bytes. Throughput gains
+    /// nothing from it: the farm renders one card per core, one thread each.
     pub fn render_as_with_threads(
         &self,
         source: Source,

@@ -141,9 +141,9 @@ impl Bands {
     /// read. The bytes are those [`encode`](Self::encode) makes of the whole card as long as
     /// the layer changed no row outside the `touched` rows the spans were made from.
     ///
-    /// With `threads` above one, the changed bands are compressed on up to that many threads
-    /// (this one and scoped helpers): one card sooner, for a caller waiting on it; the bytes
-    /// differ (more pieces), the decoded pixels do not.
+    /// With `threads` above one, the runs of changed bands are compressed on up to that many
+    /// threads (this one and scoped helpers): one card sooner, for a caller waiting on it, and
+    /// the same bytes.
     pub fn encode_spans(
         &self,
         card: &Pixmap,
@@ -230,8 +230,11 @@ impl Bands {
         })
     }
 
-    /// [`write`](Self::write) with the changed bands compressed on up to `threads` threads,
-    /// split into as many parts of about as many bands each (pieces join at any band).
+    /// [`write`](Self::write) with the runs of changed bands compressed on up to `threads`
+    /// threads: this one and scoped helpers, each given whole runs (the longest first, each
+    /// to the least loaded thread). Each run is still one piece, compressed as
+    /// [`write`](Self::write) compresses it, so the bytes are the same; one long run leaves
+    /// the other threads idle.
     fn write_parallel(
         &self,
         card: &Pixmap,
@@ -239,35 +242,39 @@ impl Bands {
         threads: usize,
         scratch: &mut Scratch,
     ) -> Result<Option<Png>> {
-        let total: usize = runs.iter().map(|r| r.len()).sum();
-        let per_part = total.div_ceil(threads).max(MIN_PART_BANDS);
-        // Split the runs into pieces of at most `per_part` bands, and group consecutive pieces
-        // into parts of about `per_part` bands.
-        let mut parts: Vec<Vec<Range<usize>>> = vec![Vec::new()];
-        let mut filled = 0;
-        for run in runs {
-            let mut band = run.start;
-            while band < run.end {
-                if filled == per_part {
-                    parts.push(Vec::new());
-                    filled = 0;
-                }
-                let end = run.end.min(band + per_part - filled);
-                parts.last_mut().expect("one part at least").push(band..end);
-                filled += end - band;
-                band = end;
-            }
+        let mut longest: Vec<usize> = (0..runs.len()).collect();
+        longest.sort_by_key(|&i| std::cmp::Reverse(runs[i].len()));
+        let mut parts: Vec<(usize, Vec<usize>)> = vec![(0, Vec::new()); threads.min(runs.len())];
+        for i in longest {
+            let part = parts
+                .iter_mut()
+                .min_by_key(|(bands, _)| *bands)
+                .expect("one part at least");
+            part.0 += runs[i].len();
+            part.1.push(i);
         }
-        if parts.len() <= 1 {
+        // Helpers that would compress a few bands only cost their start.
+        parts.retain(|(bands, _)| *bands >= MIN_PART_BANDS);
+        if parts.len() < 2 {
             return self.write(card, runs, scratch);
+        }
+        // Whatever was too small for a helper of its own goes to this thread.
+        let assigned: usize = parts.iter().map(|(_, runs)| runs.len()).sum();
+        if assigned < runs.len() {
+            let mut mine = vec![false; runs.len()];
+            for &i in parts.iter().flat_map(|(_, r)| r) {
+                mine[i] = true;
+            }
+            let rest = (0..runs.len()).filter(|&i| !mine[i]);
+            parts[0].1.extend(rest);
         }
         let (first, rest) = parts.split_first().expect("two parts at least");
         let compressed: Vec<Result<Option<Part>>> = std::thread::scope(|s| {
             let helpers: Vec<_> = rest
                 .iter()
-                .map(|pieces| s.spawn(move || self.compress_part(card, pieces, None)))
+                .map(|(_, mine)| s.spawn(move || self.compress_part(card, runs, mine, None)))
                 .collect();
-            let mut all = vec![self.compress_part(card, first, Some(scratch))];
+            let mut all = vec![self.compress_part(card, runs, &first.1, Some(scratch))];
             all.extend(helpers.into_iter().map(|h| {
                 h.join()
                     .unwrap_or_else(|_| Err(Error::Encode("a band thread panicked".into())))
@@ -281,38 +288,42 @@ impl Bands {
                 None => return Ok(None),
             }
         }
-        let pieces: Vec<Range<usize>> = parts.iter().flatten().cloned().collect();
-        let mut next = done
-            .iter()
-            .flat_map(|part| part.pieces.iter().map(move |(bytes, sum)| (&part.out[bytes.clone()], *sum)));
-        self.assemble(&pieces, |stream, _| {
-            let (bytes, sum) = next.next().expect("a piece for every run");
+        let mut pieces: Vec<Option<(&[u8], Sum)>> = vec![None; runs.len()];
+        for part in &done {
+            for (i, bytes, sum) in &part.pieces {
+                pieces[*i] = Some((&part.out[bytes.clone()], *sum));
+            }
+        }
+        let mut next = pieces.into_iter();
+        self.assemble(runs, |stream, _| {
+            let (bytes, sum) = next.next().flatten().expect("a piece for every run");
             stream.push(bytes, sum);
             Ok(true)
         })
     }
 
-    /// Filters and compresses the card's rows of `pieces` (runs of bands), each as one
-    /// piece; `None` when a row has a translucent pixel.
+    /// Filters and compresses the card's rows of `runs[i]` for each `i` in `mine`, each run
+    /// as one piece; `None` when a row has a translucent pixel.
     fn compress_part(
         &self,
         card: &Pixmap,
-        pieces: &[Range<usize>],
+        runs: &[Range<usize>],
+        mine: &[usize],
         scratch: Option<&mut Scratch>,
     ) -> Result<Option<Part>> {
         let mut own = Scratch::default();
         let scratch = scratch.unwrap_or(&mut own);
         let mut part = Part {
             out: Vec::new(),
-            pieces: Vec::with_capacity(pieces.len()),
+            pieces: Vec::with_capacity(mine.len()),
         };
-        for run in pieces {
-            if !self.filter_run(card, run.clone(), &mut scratch.rgb, &mut scratch.filtered) {
+        for &i in mine {
+            if !self.filter_run(card, runs[i].clone(), &mut scratch.rgb, &mut scratch.filtered) {
                 return Ok(None);
             }
             let start = part.out.len();
             let sum = zlib::fast(&scratch.filtered, &mut part.out, &mut scratch.deflate)?;
-            part.pieces.push((start..part.out.len(), sum));
+            part.pieces.push((i, start..part.out.len(), sum));
         }
         Ok(Some(part))
     }
@@ -395,14 +406,15 @@ impl Bands {
     }
 }
 
-/// The fewest bands a helper thread compresses: fewer do not repay starting it.
+/// The fewest bands a helper thread compresses: fewer do not repay starting it (tens of
+/// microseconds, and its buffers).
 const MIN_PART_BANDS: usize = 4;
 
-/// One thread's compressed pieces: their bytes, one after the other, and each one's range
-/// and sum.
+/// One thread's compressed pieces: their bytes, one after the other, and for each its run's
+/// index, its range in `out` and its sum.
 struct Part {
     out: Vec<u8>,
-    pieces: Vec<(Range<usize>, Sum)>,
+    pieces: Vec<(usize, Range<usize>, Sum)>,
 }
 
 const SIGNATURE: [u8; 8] = [0x89, b'P', b'N', b'G', b'\r', b'\n', 0x1A, b'\n'];
@@ -509,8 +521,8 @@ mod tests {
     }
 
     #[test]
-    fn spans_alone_make_the_whole_cards_bytes_and_threads_its_pixels() {
-        let (w, h) = (37, 9 * BAND_ROWS as u32 + 5);
+    fn spans_alone_make_the_whole_cards_bytes_on_any_number_of_threads() {
+        let (w, h) = (37, 16 * BAND_ROWS as u32 + 5);
         let bg = background(w, h);
         let bands = Bands::prepare(&bg).unwrap().unwrap();
         let ink = tiny_skia::ColorU8::from_rgba(250, 10, 10, 255).premultiply();
@@ -523,6 +535,12 @@ mod tests {
             vec![b + 3, 3 * b + 4, 3 * b + 5, 6 * b],
             vec![h - 1],
             (0..h).step_by(7).collect(),
+            // Runs of four bands (0–3, 8–11, 13–16) for three threads, and one band (6)
+            // too short for a thread of its own.
+            vec![0, b, 2 * b, 3 * b, 6 * b + 4, 8 * b + 2, 9 * b, 10 * b, 11 * b, 13 * b + 2]
+                .into_iter()
+                .chain([14 * b, 15 * b, 16 * b])
+                .collect(),
         ] {
             let mut card = bg.clone();
             for &row in &rows {
@@ -540,10 +558,10 @@ mod tests {
             let whole = bands.encode(&card, &bg).unwrap().unwrap();
             let spliced = bands.encode_spans(&partial, &bg, &spans, 1).unwrap();
             assert_eq!(spliced.as_ref(), Some(&whole), "rows {rows:?}");
+            assert_eq!(decode(&whole), rgb(&card), "rows {rows:?}");
             for threads in [2, 3, 8] {
                 let png = bands.encode_spans(&partial, &bg, &spans, threads).unwrap();
-                let png = png.expect("an opaque card");
-                assert_eq!(decode(&png), rgb(&card), "rows {rows:?}, {threads} threads");
+                assert_eq!(png.as_ref(), Some(&whole), "rows {rows:?}, {threads} threads");
             }
         }
     }
