@@ -72,8 +72,13 @@ fn end_to_end(c: &mut Criterion) {
                 format.height as f32 / tree.size().height(),
             );
             let touched = cardfarm::card::backdrop::touched_rows(&tree, scale, format.height)
-                .map_or(format.height as usize, |rows| rows.iter().map(|r| r.len()).sum());
-            eprintln!("rows {}/{f}: {touched} of {} touched", t.name, format.height);
+                .map_or(format.height as usize, |rows| {
+                    rows.iter().map(|r| r.len()).sum()
+                });
+            eprintln!(
+                "rows {}/{f}: {touched} of {} touched",
+                t.name, format.height
+            );
             eprintln!(
                 "bytes {}/{f}: {} spliced, {} whole",
                 t.name,

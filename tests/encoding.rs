@@ -77,7 +77,11 @@ fn all(
     let tree = renderer.parse(t, &filled).unwrap();
     let pixmap = renderer.rasterize(t, f, stats.locale(), &tree).unwrap();
     let whole = png::encode(&pixmap).unwrap().0;
-    let spliced_whole = renderer.render_whole(source, template, format).unwrap().png.0;
+    let spliced_whole = renderer
+        .render_whole(source, template, format)
+        .unwrap()
+        .png
+        .0;
     let threaded = renderer
         .render_as_with_threads(source, template, format, Encoding::Png, 3)
         .unwrap()

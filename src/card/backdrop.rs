@@ -192,7 +192,10 @@ mod tests {
             );
         }
         for pair in touched.windows(2) {
-            assert!(pair[0].end < pair[1].start, "not sorted and apart: {touched:?}");
+            assert!(
+                pair[0].end < pair[1].start,
+                "not sorted and apart: {touched:?}"
+            );
         }
     }
 

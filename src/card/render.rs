@@ -179,7 +179,13 @@ impl Renderer {
         format: &str,
         encoding: Encoding,
     ) -> Result<Encoded> {
-        self.render_by(source, template, format, encoding, Raster::Touched { threads: 1 })
+        self.render_by(
+            source,
+            template,
+            format,
+            encoding,
+            Raster::Touched { threads: 1 },
+        )
     }
 
     /// [`render_as`](Self::render_as) for a card a client waits on (the HTTP route): a PNG's

@@ -318,7 +318,12 @@ impl Bands {
             pieces: Vec::with_capacity(mine.len()),
         };
         for &i in mine {
-            if !self.filter_run(card, runs[i].clone(), &mut scratch.rgb, &mut scratch.filtered) {
+            if !self.filter_run(
+                card,
+                runs[i].clone(),
+                &mut scratch.rgb,
+                &mut scratch.filtered,
+            ) {
                 return Ok(None);
             }
             let start = part.out.len();
@@ -537,10 +542,21 @@ mod tests {
             (0..h).step_by(7).collect(),
             // Runs of four bands (0–3, 8–11, 13–16) for three threads, and one band (6)
             // too short for a thread of its own.
-            vec![0, b, 2 * b, 3 * b, 6 * b + 4, 8 * b + 2, 9 * b, 10 * b, 11 * b, 13 * b + 2]
-                .into_iter()
-                .chain([14 * b, 15 * b, 16 * b])
-                .collect(),
+            vec![
+                0,
+                b,
+                2 * b,
+                3 * b,
+                6 * b + 4,
+                8 * b + 2,
+                9 * b,
+                10 * b,
+                11 * b,
+                13 * b + 2,
+            ]
+            .into_iter()
+            .chain([14 * b, 15 * b, 16 * b])
+            .collect(),
         ] {
             let mut card = bg.clone();
             for &row in &rows {
@@ -561,7 +577,11 @@ mod tests {
             assert_eq!(decode(&whole), rgb(&card), "rows {rows:?}");
             for threads in [2, 3, 8] {
                 let png = bands.encode_spans(&partial, &bg, &spans, threads).unwrap();
-                assert_eq!(png.as_ref(), Some(&whole), "rows {rows:?}, {threads} threads");
+                assert_eq!(
+                    png.as_ref(),
+                    Some(&whole),
+                    "rows {rows:?}, {threads} threads"
+                );
             }
         }
     }
