@@ -4,10 +4,14 @@
 //! `cargo bench --bench render` (add `-- end_to_end`, `-- stages`, `-- encodings` or
 //! `-- localized` to pick a group).
 //!
-//! Each card is measured twice in the same run: `<template>/<format>` is the card as the
-//! renderer makes it (only the bands its layer changed are compressed), and
-//! `<template>/<format>/whole` the same stages ending in the whole-image encoder
-//! ([`png::encode`], the encoder before bands), so the two compare on the same load.
+//! Each card is measured four ways in the same run, so they compare on the same load:
+//! `<template>/<format>` is the card as the renderer makes it (only the rows its layer can
+//! reach drawn and compared, only its changed bands compressed); `<template>/<format>/full_raster`
+//! the same bytes by the path before touched rows (`Renderer::render_whole`: the whole
+//! background copied, every row compared); `<template>/<format>/whole` the same stages ending
+//! in the whole-image encoder ([`png::encode`], the encoder before bands); and
+//! `<template>/<format>/threads2` the HTTP route's render, its changed bands compressed on two
+//! threads (a card's latency: it uses more than one core).
 
 use std::path::Path;
 
@@ -43,14 +47,38 @@ fn end_to_end(c: &mut Criterion) {
             group.bench_function(format!("{}/{f}", t.name), |b| {
                 b.iter(|| renderer.render(source, &t.name, f).expect("renders"))
             });
+            group.bench_function(format!("{}/{f}/full_raster", t.name), |b| {
+                b.iter(|| renderer.render_whole(source, &t.name, f).expect("renders"))
+            });
+            group.bench_function(format!("{}/{f}/threads2", t.name), |b| {
+                b.iter(|| {
+                    renderer
+                        .render_as_with_threads(source, &t.name, f, Encoding::Png, 2)
+                        .expect("renders")
+                })
+            });
             let format = &t.formats[f];
             let spliced = renderer.render(source, &t.name, f).expect("renders").png.0;
+            let full_raster = renderer.render_whole(source, &t.name, f).expect("renders");
+            assert_eq!(spliced, full_raster.png.0, "{}/{f}: touched rows", t.name);
             let filled = renderer.fill(source, t, format).expect("fills");
             let tree = renderer.parse(t, &filled).expect("parses");
             let pixmap = renderer
                 .rasterize(t, format, stats.locale(), &tree)
                 .expect("rasterizes");
             let whole = png::encode(&pixmap).expect("encodes").0;
+            let scale = tiny_skia::Transform::from_scale(
+                format.width as f32 / tree.size().width(),
+                format.height as f32 / tree.size().height(),
+            );
+            let touched = cardfarm::card::backdrop::touched_rows(&tree, scale, format.height)
+                .map_or(format.height as usize, |rows| {
+                    rows.iter().map(|r| r.len()).sum()
+                });
+            eprintln!(
+                "rows {}/{f}: {touched} of {} touched",
+                t.name, format.height
+            );
             eprintln!(
                 "bytes {}/{f}: {} spliced, {} whole",
                 t.name,

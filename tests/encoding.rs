@@ -2,6 +2,11 @@
 //! through both, decodes to exactly the same pixels; the spliced PNGs decode alike in three
 //! decoders (`png`, `image`, `zune-png`) and pass `pngcheck`.
 //!
+//! `render` draws, compares and compresses only the rows a card's layer can reach; the whole
+//! card's pixels come from `rasterize` (every row drawn over a copy of the whole background).
+//! The touched-rows PNG is also byte for byte the one `render_whole` makes (every row
+//! compared), and the HTTP route's (changed bands compressed on several threads).
+//!
 //! `pngcheck` is a system tool (Debian's `pngcheck`, installed by `.ci/run`); without it the
 //! test fails and says so.
 
@@ -11,7 +16,7 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use cardfarm::card::png;
-use cardfarm::{Renderer, Source};
+use cardfarm::{Encoding, Renderer, Source};
 use common::{fixture, fixtures, TempDir};
 
 /// Every golden case: `(template, format, fixture, locale)`, as the golden test checks them.
@@ -22,7 +27,19 @@ fn golden_cases(renderer: &Renderer) -> Vec<(String, String, String, Option<Stri
         .collect()
 }
 
-/// Both encodings of one card: (spliced, whole).
+/// One card's PNGs.
+struct Encodings {
+    /// `render`: only the rows the layer can reach drawn and compared.
+    spliced: Vec<u8>,
+    /// `render_whole`: every row drawn and compared.
+    spliced_whole: Vec<u8>,
+    /// The HTTP route's: changed bands compressed on three threads.
+    threaded: Vec<u8>,
+    /// The whole-image encoder's, of the whole card `rasterize` draws.
+    whole: Vec<u8>,
+}
+
+/// The encodings of one card: (spliced, whole).
 fn both(
     renderer: &Renderer,
     template: &str,
@@ -30,6 +47,17 @@ fn both(
     name: &str,
     locale: Option<&str>,
 ) -> (Vec<u8>, Vec<u8>) {
+    let e = all(renderer, template, format, name, locale);
+    (e.spliced, e.whole)
+}
+
+fn all(
+    renderer: &Renderer,
+    template: &str,
+    format: &str,
+    name: &str,
+    locale: Option<&str>,
+) -> Encodings {
     let mut stats = fixture(name);
     if let Some(locale) = locale {
         stats.locale = Some(locale.to_string());
@@ -49,7 +77,21 @@ fn both(
     let tree = renderer.parse(t, &filled).unwrap();
     let pixmap = renderer.rasterize(t, f, stats.locale(), &tree).unwrap();
     let whole = png::encode(&pixmap).unwrap().0;
-    (spliced, whole)
+    let spliced_whole = renderer
+        .render_whole(source, template, format)
+        .unwrap()
+        .png
+        .0;
+    let threaded = renderer
+        .render_as_with_threads(source, template, format, Encoding::Png, 3)
+        .unwrap()
+        .bytes;
+    Encodings {
+        spliced,
+        spliced_whole,
+        threaded,
+        whole,
+    }
 }
 
 /// Pixels, size and colour type by the `png` crate.
@@ -109,8 +151,23 @@ fn every_golden_case_spliced_decodes_to_the_whole_encoders_pixels_everywhere() {
             Some(locale) => format!("{template}-{format}/{name}-{locale}"),
             None => format!("{template}-{format}/{name}"),
         };
-        let (spliced, whole) = both(renderer, template, format, name, locale.as_deref());
+        let Encodings {
+            spliced,
+            spliced_whole,
+            threaded,
+            whole,
+        } = all(renderer, template, format, name, locale.as_deref());
         let check = || -> Result<(), String> {
+            if threaded != spliced {
+                return Err("compressed on three threads, it made other bytes".into());
+            }
+            if spliced != spliced_whole {
+                return Err(format!(
+                    "touched rows made other bytes than the whole card ({} against {})",
+                    spliced.len(),
+                    spliced_whole.len()
+                ));
+            }
             let (w, h, color, pixels) = decode_png(&spliced).map_err(|e| format!("png: {e}"))?;
             let (ww, wh, wcolor, expected) =
                 decode_png(&whole).map_err(|e| format!("whole: {e}"))?;
@@ -131,6 +188,7 @@ fn every_golden_case_spliced_decodes_to_the_whole_encoders_pixels_everywhere() {
             if decode_zune(&spliced).map_err(|e| format!("zune-png: {e}"))? != expected {
                 return Err("the `zune-png` decoder reads other pixels".into());
             }
+
             let file: PathBuf = dir.join(format!("{}.png", case.replace('/', "--")));
             std::fs::write(&file, &spliced).map_err(|e| e.to_string())?;
             pngcheck(&file)

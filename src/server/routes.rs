@@ -282,6 +282,9 @@ async fn opted_out(state: &AppState, user_id: &str) -> Result<bool, ApiError> {
 
 /// How long a card drawn with a placeholder is served from memory before it is drawn again.
 const PLACEHOLDER_TTL: std::time::Duration = std::time::Duration::from_secs(60);
+/// Threads a card's changed PNG bands are compressed on (at most the cores): a card's
+/// latency, not the server's throughput (docs/performance.md).
+const ENCODE_THREADS: usize = 4;
 
 /// Whether a route answers `If-None-Match`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -492,7 +495,9 @@ async fn render(
         .pool
         .run(&state.metrics, move || {
             let timer = render_seconds.start_timer();
-            let result = renderer.render_as(
+            // A client waits on this card: its changed bands are compressed on several
+            // threads (the farm keeps to one thread per card).
+            let result = renderer.render_as_with_threads(
                 Source {
                     stats: &stats,
                     root: origin.root(),
@@ -500,6 +505,7 @@ async fn render(
                 &t,
                 &f,
                 encoding,
+                ENCODE_THREADS.min(crate::card::threads::cores()),
             );
             match result {
                 Ok(_) => timer.observe_duration(),

@@ -11,11 +11,13 @@
 //! The decoded pixels are the card's exactly, whatever the split: the background's bands are
 //! the background's rows, and the rest are the card's rows, filtered and compressed.
 
+use std::ops::Range;
+
 use tiny_skia::Pixmap;
 
 use super::zlib::{self, Stream, Sum};
 use super::{drop_alpha, filter, Png};
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 /// Rows per band. Smaller bands follow the layer's outline more closely (fewer background
 /// rows compressed again); larger ones cost fewer piece headers.
@@ -28,7 +30,7 @@ pub struct Bands {
     width: u32,
     height: u32,
     /// Each band's piece: where it lies in `pieces`, and the sum of its filtered bytes.
-    bands: Vec<(std::ops::Range<usize>, Sum)>,
+    bands: Vec<(Range<usize>, Sum)>,
     pieces: Vec<u8>,
 }
 
@@ -207,83 +209,268 @@ impl Bands {
     /// layer drawn over it. `None` when the bands cannot make it: a translucent pixel (the
     /// card needs RGBA) or another size; the caller then encodes it whole.
     pub fn encode(&self, card: &Pixmap, background: &Pixmap) -> Result<Option<Png>> {
+        let all = 0..self.height as usize;
+        self.encode_spans(card, background, std::slice::from_ref(&all), 1)
+    }
+
+    /// The rows of a card the encoder reads when its layer can change only the rows in
+    /// `touched` (sorted, disjoint ranges): each run of bands those rows can make differ, with
+    /// the row above the run (`Paeth` reads it). A band differs when one of its rows or the row
+    /// above it does, so a touched row reaches into the band below it. Sorted and disjoint.
+    pub fn spans(&self, touched: &[Range<usize>]) -> Vec<Range<usize>> {
+        let h = self.height as usize;
+        let last = self.bands.len().saturating_sub(1);
+        let mut runs: Vec<Range<usize>> = Vec::new();
+        for rows in touched {
+            let (start, end) = (rows.start.min(h), rows.end.min(h));
+            if start >= end {
+                continue;
+            }
+            // Band k reads rows k·B − 1 .. (k + 1)·B: it meets start..end for k from
+            // start / B to end / B (the band whose row above is the last touched row).
+            let run = start / BAND_ROWS..(end / BAND_ROWS).min(last) + 1;
+            match runs.last_mut() {
+                Some(previous) if run.start <= previous.end => {
+                    previous.end = previous.end.max(run.end)
+                }
+                _ => runs.push(run),
+            }
+        }
+        runs.into_iter()
+            .map(|run| (run.start * BAND_ROWS).saturating_sub(1)..(run.end * BAND_ROWS).min(h))
+            .collect()
+    }
+
+    /// [`encode`](Self::encode) for a card whose rows are valid only in `spans` (from
+    /// [`spans`](Self::spans)): every other row is taken to be the background's and is not
+    /// read. The bytes are those [`encode`](Self::encode) makes of the whole card as long as
+    /// the layer changed no row outside the `touched` rows the spans were made from.
+    ///
+    /// With `threads` above one, the runs of changed bands are compressed on up to that many
+    /// threads (this one and scoped helpers): one card sooner, for a caller waiting on it, and
+    /// the same bytes.
+    pub fn encode_spans(
+        &self,
+        card: &Pixmap,
+        background: &Pixmap,
+        spans: &[Range<usize>],
+        threads: usize,
+    ) -> Result<Option<Png>> {
         let same = |p: &Pixmap| p.width() == self.width && p.height() == self.height;
         if !same(card) || !same(background) {
             return Ok(None);
         }
-        SCRATCH.with_borrow_mut(|scratch| self.encode_with(card, background, scratch))
+        SCRATCH.with_borrow_mut(|scratch| {
+            let runs = self.dirty_runs(card, background, spans, &mut scratch.differs);
+            if threads > 1 {
+                self.write_parallel(card, &runs, threads, scratch)
+            } else {
+                self.write_runs(card, &runs, scratch)
+            }
+        })
     }
 
-    fn encode_with(
+    /// The runs of bands (band indices) that differ from the background's, comparing only the
+    /// rows in `spans`, each as one slice (memcmp).
+    fn dirty_runs(
         &self,
         card: &Pixmap,
         background: &Pixmap,
-        scratch: &mut Scratch,
-    ) -> Result<Option<Png>> {
+        spans: &[Range<usize>],
+        differs: &mut Vec<bool>,
+    ) -> Vec<Range<usize>> {
         let (w, h) = (self.width as usize, self.height as usize);
-        let stride = w * 3;
-        let Scratch {
-            rgb,
-            filtered,
-            deflate,
-            differs,
-        } = scratch;
-        // The rows the layer changed: a row is compared as one slice (memcmp).
+        let stride = w * 4;
         differs.clear();
-        differs.extend(
-            card.data()
-                .chunks_exact(w * 4)
-                .zip(background.data().chunks_exact(w * 4))
-                .map(|(a, b)| a != b),
-        );
+        differs.resize(h, false);
+        for span in spans {
+            let (start, end) = (span.start.min(h), span.end.min(h));
+            let rows = start * stride..end * stride;
+            let card_rows = card.data()[rows.clone()].chunks_exact(stride);
+            let background_rows = background.data()[rows].chunks_exact(stride);
+            for ((d, a), b) in differs[start..end]
+                .iter_mut()
+                .zip(card_rows)
+                .zip(background_rows)
+            {
+                *d = a != b;
+            }
+        }
         // A band is the background's when its rows and the row above it are.
         let dirty = |band: usize| {
             let start = (band * BAND_ROWS).saturating_sub(1);
             let end = ((band + 1) * BAND_ROWS).min(h);
             differs[start..end].iter().any(|&d| d)
         };
+        let mut runs: Vec<Range<usize>> = Vec::new();
+        for band in (0..self.bands.len()).filter(|&b| dirty(b)) {
+            match runs.last_mut() {
+                Some(run) if run.end == band => run.end += 1,
+                _ => runs.push(band..band + 1),
+            }
+        }
+        runs
+    }
 
+    /// The PNG: the background's pieces, and the card's rows compressed for the `runs` of
+    /// bands that differ, each run as one piece written straight into the stream.
+    fn write_runs(
+        &self,
+        card: &Pixmap,
+        runs: &[Range<usize>],
+        scratch: &mut Scratch,
+    ) -> Result<Option<Png>> {
+        let Scratch {
+            rgb,
+            filtered,
+            deflate,
+            ..
+        } = scratch;
+        self.assemble(runs, |stream, run| {
+            if !self.filter_run(card, run, rgb, filtered) {
+                return Ok(false);
+            }
+            stream.compress(filtered, deflate)?;
+            Ok(true)
+        })
+    }
+
+    /// [`write_runs`](Self::write_runs) with the runs of changed bands compressed on up to `threads`
+    /// threads: this one and scoped helpers, each given whole runs (the longest first, each
+    /// to the least loaded thread). Each run is still one piece, compressed as
+    /// [`write_runs`](Self::write_runs) compresses it, so the bytes are the same; one long run leaves
+    /// the other threads idle.
+    fn write_parallel(
+        &self,
+        card: &Pixmap,
+        runs: &[Range<usize>],
+        threads: usize,
+        scratch: &mut Scratch,
+    ) -> Result<Option<Png>> {
+        let mut longest: Vec<usize> = (0..runs.len()).collect();
+        longest.sort_by_key(|&i| std::cmp::Reverse(runs[i].len()));
+        let mut parts: Vec<(usize, Vec<usize>)> = vec![(0, Vec::new()); threads.min(runs.len())];
+        for i in longest {
+            let part = parts
+                .iter_mut()
+                .min_by_key(|(bands, _)| *bands)
+                .expect("one part at least");
+            part.0 += runs[i].len();
+            part.1.push(i);
+        }
+        // Helpers that would compress a few bands only cost their start.
+        parts.retain(|(bands, _)| *bands >= MIN_PART_BANDS);
+        if parts.len() < 2 {
+            return self.write_runs(card, runs, scratch);
+        }
+        // Whatever was too small for a helper of its own goes to this thread.
+        let assigned: usize = parts.iter().map(|(_, runs)| runs.len()).sum();
+        if assigned < runs.len() {
+            let mut mine = vec![false; runs.len()];
+            for &i in parts.iter().flat_map(|(_, r)| r) {
+                mine[i] = true;
+            }
+            let rest = (0..runs.len()).filter(|&i| !mine[i]);
+            parts[0].1.extend(rest);
+        }
+        let (first, rest) = parts.split_first().expect("two parts at least");
+        let compressed: Vec<Result<Option<Part>>> = std::thread::scope(|s| {
+            let helpers: Vec<_> = rest
+                .iter()
+                .map(|(_, mine)| s.spawn(move || self.compress_part(card, runs, mine, None)))
+                .collect();
+            let mut all = vec![self.compress_part(card, runs, &first.1, Some(scratch))];
+            all.extend(helpers.into_iter().map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(Error::Encode("a band thread panicked".into())))
+            }));
+            all
+        });
+        let mut done = Vec::with_capacity(compressed.len());
+        for part in compressed {
+            match part? {
+                Some(part) => done.push(part),
+                None => return Ok(None),
+            }
+        }
+        let mut pieces: Vec<Option<(&[u8], Sum)>> = vec![None; runs.len()];
+        for part in &done {
+            for (i, bytes, sum) in &part.pieces {
+                pieces[*i] = Some((&part.out[bytes.clone()], *sum));
+            }
+        }
+        let mut next = pieces.into_iter();
+        self.assemble(runs, |stream, _| {
+            let (bytes, sum) = next.next().flatten().expect("a piece for every run");
+            stream.push(bytes, sum);
+            Ok(true)
+        })
+    }
+
+    /// Filters and compresses the card's rows of `runs[i]` for each `i` in `mine`, each run
+    /// as one piece; `None` when a row has a translucent pixel.
+    fn compress_part(
+        &self,
+        card: &Pixmap,
+        runs: &[Range<usize>],
+        mine: &[usize],
+        scratch: Option<&mut Scratch>,
+    ) -> Result<Option<Part>> {
+        let mut own = Scratch::default();
+        let scratch = scratch.unwrap_or(&mut own);
+        let mut part = Part {
+            out: Vec::new(),
+            pieces: Vec::with_capacity(mine.len()),
+        };
+        for &i in mine {
+            if !self.filter_run(
+                card,
+                runs[i].clone(),
+                &mut scratch.rgb,
+                &mut scratch.filtered,
+            ) {
+                return Ok(None);
+            }
+            let start = part.out.len();
+            let sum = zlib::fast(&scratch.filtered, &mut part.out, &mut scratch.deflate)?;
+            part.pieces.push((i, start..part.out.len(), sum));
+        }
+        Ok(Some(part))
+    }
+
+    /// Writes the PNG: signature, header, the image data and its end. The data is every band
+    /// in order: the background's piece for a band outside `runs`, and for each run what
+    /// `piece` adds to the stream (`false`: a translucent pixel, and no PNG from the bands).
+    fn assemble(
+        &self,
+        runs: &[Range<usize>],
+        mut piece: impl FnMut(&mut Stream, Range<usize>) -> Result<bool>,
+    ) -> Result<Option<Png>> {
         let mut out = Vec::with_capacity(self.pieces.len() + 4096);
         out.extend_from_slice(&SIGNATURE);
         self.ihdr(&mut out);
-        let mut opaque = true;
-        chunk(&mut out, b"IDAT", |out| -> Result<()> {
+        let opaque = chunk(&mut out, b"IDAT", |out| -> Result<bool> {
             let mut stream = Stream::new(out);
             let mut band = 0;
+            let mut runs = runs.iter().peekable();
             while band < self.bands.len() {
-                if !dirty(band) {
-                    let (range, sum) = &self.bands[band];
-                    stream.push(&self.pieces[range.clone()], *sum);
-                    band += 1;
-                    continue;
+                match runs.peek() {
+                    Some(run) if run.start == band => {
+                        if !piece(&mut stream, (*run).clone())? {
+                            return Ok(false);
+                        }
+                        band = run.end;
+                        runs.next();
+                    }
+                    _ => {
+                        let (range, sum) = &self.bands[band];
+                        stream.push(&self.pieces[range.clone()], *sum);
+                        band += 1;
+                    }
                 }
-                // A run of changed bands is compressed as one piece.
-                let first = band;
-                while band < self.bands.len() && dirty(band) {
-                    band += 1;
-                }
-                let start = first * BAND_ROWS;
-                let end = (band * BAND_ROWS).min(h);
-                // The row above the run too: `Paeth` reads it.
-                let from = start.saturating_sub(1);
-                let rows = &card.data()[from * w * 4..end * w * 4];
-                rgb.resize(rows.len() / 4 * 3, 0);
-                opaque &= drop_alpha(rows, rgb);
-                if !opaque {
-                    return Ok(());
-                }
-                let (above, rows) = if start == 0 {
-                    (None, &rgb[..])
-                } else {
-                    let (above, rows) = rgb.split_at(stride);
-                    (Some(above), rows)
-                };
-                filtered.clear();
-                filter::paeth(rows, above, stride, filtered);
-                stream.compress(filtered, deflate)?;
             }
             stream.finish();
-            Ok(())
+            Ok(true)
         })?;
         if !opaque {
             return Ok(None);
@@ -291,6 +478,48 @@ impl Bands {
         chunk(&mut out, b"IEND", |_| {});
         Ok(Some(Png(out)))
     }
+
+    /// The card's rows of a run of bands, as RGB (with the row above the run) in `rgb` and
+    /// `Paeth` filtered in `filtered`; `false` when a row has a translucent pixel.
+    fn filter_run(
+        &self,
+        card: &Pixmap,
+        run: Range<usize>,
+        rgb: &mut Vec<u8>,
+        filtered: &mut Vec<u8>,
+    ) -> bool {
+        let (w, h) = (self.width as usize, self.height as usize);
+        let stride = w * 3;
+        let start = run.start * BAND_ROWS;
+        let end = (run.end * BAND_ROWS).min(h);
+        // The row above the run too: `Paeth` reads it.
+        let from = start.saturating_sub(1);
+        let rows = &card.data()[from * w * 4..end * w * 4];
+        rgb.resize(rows.len() / 4 * 3, 0);
+        if !drop_alpha(rows, rgb) {
+            return false;
+        }
+        let (above, rows) = if start == 0 {
+            (None, &rgb[..])
+        } else {
+            let (above, rows) = rgb.split_at(stride);
+            (Some(above), rows)
+        };
+        filtered.clear();
+        filter::paeth(rows, above, stride, filtered);
+        true
+    }
+}
+
+/// The fewest bands a helper thread compresses: fewer do not repay starting it (tens of
+/// microseconds, and its buffers).
+const MIN_PART_BANDS: usize = 4;
+
+/// One thread's compressed pieces: their bytes, one after the other, and for each its run's
+/// index, its range in `out` and its sum.
+struct Part {
+    out: Vec<u8>,
+    pieces: Vec<(usize, Range<usize>, Sum)>,
 }
 
 const SIGNATURE: [u8; 8] = [0x89, b'P', b'N', b'G', b'\r', b'\n', 0x1A, b'\n'];
@@ -404,6 +633,88 @@ mod tests {
         broken[last] ^= 0x10;
         let broken = Bands::read(&broken, w, h).expect("the lengths still fit");
         assert!(broken.decode().is_none_or(|p| p.data() != bg.data()));
+    }
+
+    #[test]
+    // Lists of one range of rows, not ranges meant as lists.
+    #[allow(clippy::single_range_in_vec_init)]
+    fn spans_cover_every_band_a_touched_row_can_change_with_the_row_above() {
+        let (w, h) = (5, 5 * BAND_ROWS as u32 + 3);
+        let bands = Bands::prepare(&background(w, h)).unwrap().unwrap();
+        let b = BAND_ROWS;
+        let h = h as usize;
+        assert!(bands.spans(&[]).is_empty());
+        // The first row: band 0 alone. A band's last row: its successor reads it too.
+        assert_eq!(bands.spans(&[0..1]), vec![0..b]);
+        assert_eq!(bands.spans(&[b - 1..b]), vec![0..2 * b]);
+        // A band's first row: the band, with the row above it.
+        assert_eq!(bands.spans(&[2 * b..2 * b + 1]), vec![2 * b - 1..3 * b]);
+        // Runs one band apart merge; the last band is short; rows past the end are ignored.
+        assert_eq!(
+            bands.spans(&[b + 3..b + 4, 2 * b + 4..2 * b + 5, h - 1..h + 9]),
+            vec![b - 1..3 * b, 5 * b - 1..h]
+        );
+    }
+
+    #[test]
+    fn spans_alone_make_the_whole_cards_bytes_on_any_number_of_threads() {
+        let (w, h) = (37, 16 * BAND_ROWS as u32 + 5);
+        let bg = background(w, h);
+        let bands = Bands::prepare(&bg).unwrap().unwrap();
+        let ink = tiny_skia::ColorU8::from_rgba(250, 10, 10, 255).premultiply();
+        let garbage = tiny_skia::ColorU8::from_rgba(1, 2, 3, 255).premultiply();
+        let b = BAND_ROWS as u32;
+        for rows in [
+            vec![],
+            vec![0],
+            vec![b - 1, 2 * b],
+            vec![b + 3, 3 * b + 4, 3 * b + 5, 6 * b],
+            vec![h - 1],
+            (0..h).step_by(7).collect(),
+            // Runs of four bands (0–3, 8–11, 13–16) for three threads, and one band (6)
+            // too short for a thread of its own.
+            vec![
+                0,
+                b,
+                2 * b,
+                3 * b,
+                6 * b + 4,
+                8 * b + 2,
+                9 * b,
+                10 * b,
+                11 * b,
+                13 * b + 2,
+            ]
+            .into_iter()
+            .chain([14 * b, 15 * b, 16 * b])
+            .collect(),
+        ] {
+            let mut card = bg.clone();
+            for &row in &rows {
+                card.pixels_mut()[(row * w + row % w) as usize] = ink;
+            }
+            let touched: Vec<Range<usize>> =
+                rows.iter().map(|&r| r as usize..r as usize + 1).collect();
+            let spans = bands.spans(&touched);
+            // The rows outside the spans hold anything: they must not be read.
+            let mut partial = card.clone();
+            for row in (0..h as usize).filter(|r| !spans.iter().any(|s| s.contains(r))) {
+                let row = row * w as usize..(row + 1) * w as usize;
+                partial.pixels_mut()[row].fill(garbage);
+            }
+            let whole = bands.encode(&card, &bg).unwrap().unwrap();
+            let spliced = bands.encode_spans(&partial, &bg, &spans, 1).unwrap();
+            assert_eq!(spliced.as_ref(), Some(&whole), "rows {rows:?}");
+            assert_eq!(decode(&whole), rgb(&card), "rows {rows:?}");
+            for threads in [2, 3, 8] {
+                let png = bands.encode_spans(&partial, &bg, &spans, threads).unwrap();
+                assert_eq!(
+                    png.as_ref(),
+                    Some(&whole),
+                    "rows {rows:?}, {threads} threads"
+                );
+            }
+        }
     }
 
     #[test]
