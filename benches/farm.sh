@@ -5,6 +5,7 @@
 #
 #   cargo build --release && benches/farm.sh [ROUNDS] [BIN] [OLD_BIN]
 #
+# WORKER_ARGS (environment) adds flags to every worker, e.g. "--warm-locales all".
 # ROUNDS (default 7) rounds; BIN defaults to target/release/cardfarm. With OLD_BIN (a release
 # build of another commit, to compare with), each round also runs batch and workers of that build, the order of each pair
 # alternating round by round. Needs NATS with JetStream on 127.0.0.1:4222, /dev/shm and python3.
@@ -53,8 +54,9 @@ workers() {
     local pids=()
     rm -f "$WORK"/worker*.log
     for i in $(seq 1 "$CORES"); do
+        # shellcheck disable=SC2086 # WORKER_ARGS is a list of flags
         "$bin" worker --concurrency 1 --exit-when-empty --stream "$stream" --out "$out" \
-            >"$WORK/worker$i.log" 2>&1 &
+            ${WORKER_ARGS:-} >"$WORK/worker$i.log" 2>&1 &
         pids+=($!)
     done
     until [[ $(cat "$WORK"/worker*.log | grep -c "worker started") == "$CORES" ]]; do
