@@ -127,7 +127,8 @@ fn read_file(path: &Path, history: &mut History) -> Result<(), Error> {
     }
 }
 
-fn read_dir(dir: &Path, history: &mut History) -> Result<(), Error> {
+/// The entries of `dir`, in name order.
+pub(crate) fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>, Error> {
     let io = |source| Error::Io {
         path: dir.into(),
         source,
@@ -138,7 +139,11 @@ fn read_dir(dir: &Path, history: &mut History) -> Result<(), Error> {
         .collect::<Result<_, _>>()
         .map_err(io)?;
     entries.sort();
-    for entry in entries {
+    Ok(entries)
+}
+
+fn read_dir(dir: &Path, history: &mut History) -> Result<(), Error> {
+    for entry in sorted_entries(dir)? {
         // Not following symlinks keeps a link loop from walking forever.
         let Ok(meta) = std::fs::symlink_metadata(&entry) else {
             continue;

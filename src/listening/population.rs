@@ -112,18 +112,8 @@ pub struct Listener {
 
 /// The listeners of `dir` in name order, and the entries that are none.
 pub fn listeners(dir: &Path, summary: &mut Summary) -> Result<Vec<Listener>, Error> {
-    let io = |source| Error::Io {
-        path: dir.into(),
-        source,
-    };
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(io)?
-        .map(|e| e.map(|e| e.path()))
-        .collect::<Result<_, _>>()
-        .map_err(io)?;
-    entries.sort();
     let mut found: Vec<Listener> = Vec::new();
-    for path in entries {
+    for path in super::sorted_entries(dir)? {
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
