@@ -248,15 +248,20 @@ impl WarmArgs {
     }
 }
 
-/// Locale tags from a flag: each checked, `all` for every catalog's.
+/// Locale tags from a flag: each checked, `all` for every catalog's (the reference locale
+/// when the templates have no catalogs: their cards are still drawn in it).
 pub fn locales(renderer: &Renderer, tags: &[String]) -> anyhow::Result<Vec<String>> {
     if tags.iter().any(|t| t == "all") {
-        return Ok(renderer
+        let mut all: Vec<String> = renderer
             .templates()
             .catalogs()
             .tags()
             .map(str::to_string)
-            .collect());
+            .collect();
+        if all.is_empty() {
+            all.push(cardfarm::card::catalog::REFERENCE.to_string());
+        }
+        return Ok(all);
     }
     for tag in tags {
         cardfarm::card::model::check_locale(tag).map_err(|e| Usage {

@@ -482,3 +482,95 @@ fn the_fonts_digest_is_remembered_by_stamp_and_a_rewritten_font_is_hashed_again(
     assert_eq!(ro.fonts_digest(&load()), rewritten);
     assert!(!dir.join("ro").exists());
 }
+
+/// Sets a file's modification time `days` days back.
+fn age(path: &Path, days: u64) {
+    let then = std::time::SystemTime::now() - std::time::Duration::from_secs(days * 86_400 + 60);
+    std::fs::File::options()
+        .write(true)
+        .open(path)
+        .and_then(|f| f.set_modified(then))
+        .unwrap();
+}
+
+#[test]
+fn pruning_removes_old_edits_and_dead_writes_and_keeps_what_is_used() {
+    let dir = TempDir::new("bgcache_prune");
+    let cache = dir.join("cache");
+    let bg = |fill: &str| {
+        format!(
+            r#"<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64"><rect width="64" height="64" fill="{fill}"/></svg>"#
+        )
+    };
+    let templates = tiny_template(&dir, &bg("#123456"));
+    let fonts = repo().join("fonts");
+    let warm = |extra: &[&str]| {
+        let out = cardfarm()
+            .arg("--template-dir")
+            .arg(&templates)
+            .arg("--font-dir")
+            .arg(&fonts)
+            .args(["warm", "--cache-dir"])
+            .arg(&cache)
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        stderr(&out)
+    };
+    warm(&[]);
+    let old = files(&cache);
+    assert_eq!(old.len(), 1);
+    // An edit of the background: a second file; the first stays until pruned.
+    std::fs::write(templates.join("tiny/story-bg.svg"), bg("#654321")).unwrap();
+    warm(&[]);
+    assert_eq!(files(&cache).len(), 2);
+    let dead_write = cache.join("backgrounds/.dead.bg.1-2-3.tmp");
+    std::fs::write(&dead_write, b"half a background").unwrap();
+    let fresh_write = cache.join("backgrounds/.live.bg.4-5-6.tmp");
+    std::fs::write(&fresh_write, b"a write in progress").unwrap();
+    let stranger = cache.join("backgrounds/notes.txt");
+    std::fs::write(&stranger, b"not ours").unwrap();
+    age(&dead_write, 1);
+    age(&stranger, 30);
+
+    // The old edit was used a moment ago: spared by the default week.
+    let report = warm(&["--prune"]);
+    assert!(report.contains("pruned 0 unused backgrounds"), "{report}");
+    assert!(report.contains("kept 2"), "{report}");
+    assert!(
+        !dead_write.exists(),
+        "a write that died an hour ago is removed"
+    );
+    assert!(fresh_write.exists(), "a recent write may be in progress");
+
+    // Unused for eight days: removed. The current background, just as old, is kept: this
+    // warm used it (and its hit renewed its time).
+    let current: Vec<_> = files(&cache).into_iter().filter(|f| *f != old[0]).collect();
+    age(&old[0], 8);
+    age(&current[0], 8);
+    let report = warm(&["--prune"]);
+    assert!(report.contains("pruned 1 unused backgrounds"), "{report}");
+    assert_eq!(files(&cache), current);
+    assert!(
+        stranger.exists(),
+        "files that are not the cache's are left alone"
+    );
+    let renewed = std::fs::metadata(&current[0]).unwrap().modified().unwrap();
+    assert!(renewed.elapsed().unwrap() < std::time::Duration::from_secs(3600));
+
+    // A hit in a read-only cache leaves the file's time as it was.
+    age(&current[0], 8);
+    let renderer = cached(&templates, &fonts, &cache, Mode::ReadOnly);
+    tiny_card(&renderer);
+    assert_eq!(counts(&renderer).hits, 1);
+    let still = std::fs::metadata(&current[0]).unwrap().modified().unwrap();
+    assert!(still.elapsed().unwrap() > std::time::Duration::from_secs(7 * 86_400));
+
+    // --unused-for 0 removes whatever this warm did not use, at once.
+    std::fs::write(templates.join("tiny/story-bg.svg"), bg("#abcdef")).unwrap();
+    let report = warm(&["--prune", "--unused-for", "0"]);
+    assert!(report.contains("pruned 1 unused backgrounds"), "{report}");
+    assert_eq!(files(&cache).len(), 1);
+    assert_ne!(files(&cache), current);
+}

@@ -1,7 +1,8 @@
 //! The studio's real page in headless Chromium, driven over WebDriver (chromedriver and
 //! fantoccini): the gallery shows every card, a saved template updates its card without a
 //! reload, a broken template shows its error while the others still show, the stats editor
-//! changes the name on a card, and the safe-zone overlay toggles (a card opens with Enter).
+//! changes the name on a card, the safe-zone overlay toggles (a card opens with Enter), and the
+//! lint's findings appear under a card and go when the template is fixed.
 //!
 //! Needs Debian's `chromium` and `chromium-driver` (`.ci/run` installs them). Screenshots of
 //! every step are written to `target/studio-browser/`; look at them.
@@ -406,5 +407,60 @@ async fn steps(client: Client, s: Studio, addr: std::net::SocketAddr) {
         .await
         .unwrap();
     assert_eq!(eval(&client, shown).await, json!(false));
-    std::fs::write(&layer, original).unwrap();
+    client
+        .execute("document.getElementById('zoom').close(); return 0;", vec![])
+        .await
+        .unwrap();
+
+    // ── The lint's findings are listed under the card they are about: the user's name moved
+    // into the top band Instagram covers is a safe-zone finding, and goes when it moves back.
+    let findings = format!("{}.querySelector('.findings')", figure(key));
+    let safe_zone_finding = format!(
+        "!{findings}.hidden && [...{findings}.querySelectorAll('li')]\
+         .some(li => li.dataset.rule === 'safe-zone' && li.textContent.includes('inside the top safe zone'))"
+    );
+    assert_eq!(eval(&client, &safe_zone_finding).await, json!(false));
+    std::fs::write(
+        &layer,
+        original.replace(
+            "</svg>",
+            r##"{{text display_name x=72 y=60 w=600 h=60 size=40 weight=700 fill="#ffffff"}}</svg>"##,
+        ),
+    )
+    .unwrap();
+    until(
+        &client,
+        "the safe-zone finding under the card",
+        UPDATE,
+        &safe_zone_finding,
+    )
+    .await;
+    // The other cards' lists stay as they were: top-songs is clean.
+    assert_eq!(
+        eval(
+            &client,
+            &format!(
+                "{}.querySelector('.findings').hidden",
+                figure("top-songs/story")
+            )
+        )
+        .await,
+        json!(true)
+    );
+    client
+        .execute(
+            &format!("{}.scrollIntoView({{ block: 'center' }}); return 0;", figure(key)),
+            vec![],
+        )
+        .await
+        .unwrap();
+    screenshot(&client, "7-lint-findings.png").await;
+    std::fs::write(&layer, &original).unwrap();
+    until(
+        &client,
+        "the finding to go with the fix",
+        UPDATE,
+        &format!("!({safe_zone_finding}) && {ALL_LOADED}"),
+    )
+    .await;
 }

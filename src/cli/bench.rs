@@ -19,7 +19,8 @@ pub struct Args {
     template: Option<String>,
     #[arg(long, short, default_value = "story")]
     format: String,
-    /// Cards to render (after one warm-up pass over the templates); at least 1.
+    /// Cards to render (after a warm-up: every background the run needs, and one card per
+    /// template); at least 1.
     #[arg(long, short = 'n', default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..))]
     cards: u64,
     /// Threads rendering at once.
@@ -59,7 +60,16 @@ pub fn run(args: Args, renderer: &Renderer) -> anyhow::Result<ExitCode> {
         let ok = renderer.render(source, template, &args.format).is_ok();
         (started.elapsed().as_secs_f64() * 1000.0, ok)
     };
-    // Warm-up: rasterize every background once, as a long-running process would have.
+    // Warm-up, as a long-running process would have: every background the timed run needs
+    // (each template in each locale of the dataset) made ready, and one card per template.
+    let mut locales: Vec<String> = users.iter().map(|u| u.locale().to_string()).collect();
+    locales.sort();
+    locales.dedup();
+    let cards_needed: Vec<(String, String)> = templates
+        .iter()
+        .map(|t| (t.clone(), args.format.clone()))
+        .collect();
+    renderer.warm_cards(&cards_needed, &locales)?;
     for i in 0..templates.len() {
         job(i);
     }

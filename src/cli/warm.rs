@@ -18,6 +18,14 @@ pub struct Args {
         default_value = "all"
     )]
     locales: Vec<String>,
+    /// Then remove the cached backgrounds these templates do not use (old edits, other
+    /// renderer versions) that no process used within --unused-for.
+    #[arg(long)]
+    prune: bool,
+    /// With --prune: spare files any process used this recently (`0`: remove every file
+    /// this warm did not need).
+    #[arg(long, default_value = "7d", value_parser = super::dead_letters::parse_age, value_name = "AGE")]
+    unused_for: std::time::Duration,
 }
 
 pub fn run(args: Args, setup: &super::Setup) -> anyhow::Result<ExitCode> {
@@ -48,6 +56,20 @@ pub fn run(args: Args, setup: &super::Setup) -> anyhow::Result<ExitCode> {
         counts.written,
         cache.dir().join("backgrounds").display()
     );
+    if args.prune {
+        let pruned = cache.prune(args.unused_for)?;
+        eprintln!(
+            "pruned {} unused backgrounds ({:.1} MB){}; kept {} ({:.1} MB)",
+            pruned.removed,
+            pruned.removed_bytes as f64 / 1e6,
+            match pruned.leftovers {
+                0 => String::new(),
+                n => format!(" and {n} unfinished writes"),
+            },
+            pruned.kept,
+            pruned.kept_bytes as f64 / 1e6,
+        );
+    }
     if counts.write_failures > 0 {
         eprintln!(
             "error: {} of the {} backgrounds drawn could not be written (see the warnings above)",

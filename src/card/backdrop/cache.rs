@@ -26,10 +26,19 @@
 //! Processes sharing a folder may race to write one key; each writes the same bytes and the
 //! last rename wins, and a reader sees a whole file or none. [`Mode::ReadOnly`] (a cache baked
 //! into an image) never creates, writes or removes anything.
+//!
+//! **Pruning.** Every edit of a background makes a new file and leaves the old one. A hit
+//! renews its file's modification time, so the time says when a background was last used by
+//! any process; [`Cache::prune`] removes the files this process neither loaded nor wrote that
+//! nobody used for a while (`cardfarm warm --prune`), and temporary files a crashed writer
+//! left.
 
+use std::collections::HashSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, SystemTime};
 
 use sha2::{Digest, Sha256};
 
@@ -97,6 +106,13 @@ impl Key {
     pub fn hex(&self) -> String {
         hex::encode(self.0)
     }
+
+    /// The key a cache file's name (without `.bg`) gives, if it is one.
+    pub fn from_hex(name: &str) -> Option<Key> {
+        let mut key = [0; 32];
+        hex::decode_to_slice(name, &mut key).ok()?;
+        Some(Key(key))
+    }
 }
 
 /// Whether usvg could draw text in `svg`, and so use fonts: an element named `text` (with or
@@ -154,7 +170,25 @@ pub struct Cache {
     rejected: AtomicU64,
     written: AtomicU64,
     write_failures: AtomicU64,
+    /// The keys this process loaded or wrote: what [`prune`](Cache::prune) keeps.
+    used: Mutex<HashSet<Key>>,
 }
+
+/// What [`Cache::prune`] removed and kept.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Pruned {
+    /// Background files removed, and their bytes.
+    pub removed: u64,
+    pub removed_bytes: u64,
+    /// Temporary files of writes that never finished, removed.
+    pub leftovers: u64,
+    /// Background files kept: used by this process, or by any within the grace period.
+    pub kept: u64,
+    pub kept_bytes: u64,
+}
+
+/// A temporary file younger than this may belong to a write in progress.
+const LEFTOVER_AGE: Duration = Duration::from_secs(3600);
 
 impl Cache {
     /// A cache in `dir` (created on the first write, in [`Mode::ReadWrite`]).
@@ -167,6 +201,7 @@ impl Cache {
             rejected: AtomicU64::new(0),
             written: AtomicU64::new(0),
             write_failures: AtomicU64::new(0),
+            used: Mutex::new(HashSet::new()),
         }
     }
 
@@ -210,6 +245,14 @@ impl Cache {
         match decode(&bytes, key, width, height) {
             Ok(backdrop) => {
                 self.hits.fetch_add(1, Ordering::Relaxed);
+                self.mark_used(key);
+                if self.mode == Mode::ReadWrite {
+                    // The file's time says when it was last used, for `prune`. Best effort.
+                    let _ = std::fs::File::options()
+                        .write(true)
+                        .open(&path)
+                        .and_then(|f| f.set_modified(SystemTime::now()));
+                }
                 Lookup::Hit(backdrop)
             }
             Err(why) => self.reject(&path, why),
@@ -268,12 +311,83 @@ impl Cache {
         match write_atomic(&path, &encode(key, backdrop)) {
             Ok(()) => {
                 self.written.fetch_add(1, Ordering::Relaxed);
+                self.mark_used(key);
             }
             Err(e) => {
                 self.write_failures.fetch_add(1, Ordering::Relaxed);
                 tracing::warn!(file = %path.display(), error = %e, "could not keep a background in the cache");
             }
         }
+    }
+}
+
+impl Cache {
+    fn mark_used(&self, key: &Key) {
+        self.used
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .insert(*key);
+    }
+
+    /// Removes the background files this process has neither loaded nor written that no
+    /// process used in the last `unused_for` (by their modification time, which a hit
+    /// renews), and the temporary files of writes that died an hour or more ago. Run it after
+    /// warming the backgrounds to keep: they are the ones this process used. Other files in
+    /// the folder are left alone. Refused in [`Mode::ReadOnly`].
+    pub fn prune(&self, unused_for: Duration) -> std::io::Result<Pruned> {
+        if self.mode == Mode::ReadOnly {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::PermissionDenied,
+                "the cache is read-only",
+            ));
+        }
+        let used = self
+            .used
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone();
+        let now = SystemTime::now();
+        let idle = |meta: &std::fs::Metadata| {
+            meta.modified()
+                .ok()
+                .and_then(|m| now.duration_since(m).ok())
+                .unwrap_or_default()
+        };
+        let mut pruned = Pruned::default();
+        let entries = match std::fs::read_dir(self.dir.join("backgrounds")) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(pruned),
+            Err(e) => return Err(e),
+        };
+        for entry in entries {
+            let entry = entry?;
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            let Ok(meta) = entry.metadata() else { continue };
+            if !meta.is_file() {
+                continue;
+            }
+            if name.starts_with('.') && name.ends_with(".tmp") {
+                if idle(&meta) >= LEFTOVER_AGE && std::fs::remove_file(entry.path()).is_ok() {
+                    pruned.leftovers += 1;
+                }
+                continue;
+            }
+            let Some(key) = name.strip_suffix(".bg").and_then(Key::from_hex) else {
+                continue;
+            };
+            if !used.contains(&key)
+                && idle(&meta) >= unused_for
+                && std::fs::remove_file(entry.path()).is_ok()
+            {
+                pruned.removed += 1;
+                pruned.removed_bytes += meta.len();
+                continue;
+            }
+            pruned.kept += 1;
+            pruned.kept_bytes += meta.len();
+        }
+        Ok(pruned)
     }
 }
 

@@ -45,6 +45,9 @@ impl std::fmt::Debug for Bands {
     }
 }
 
+/// A band's compressed piece and the sum of its filtered bytes.
+type Piece = (Vec<u8>, Sum);
+
 /// One thread's buffers, reused card after card.
 #[derive(Default)]
 struct Scratch {
@@ -68,24 +71,49 @@ impl Bands {
             return Ok(None);
         }
         let stride = w * 3;
-        let mut bands = Vec::with_capacity(h.div_ceil(BAND_ROWS));
-        let mut pieces = Vec::new();
-        let mut filtered = Vec::new();
-        for start in (0..h).step_by(BAND_ROWS) {
+        // Each band is filtered and compressed on its own, so the bands are shared out over
+        // the cores (a background is prepared when a process, or a designer's edit, needs it
+        // at once); the bytes are the same on any number of threads.
+        let starts: Vec<usize> = (0..h).step_by(BAND_ROWS).collect();
+        let threads = crate::card::threads::cores().min(starts.len()).max(1);
+        let per_thread = starts.len().div_ceil(threads);
+        let band = |start: usize, filtered: &mut Vec<u8>| {
             let end = (start + BAND_ROWS).min(h);
             let above = start
                 .checked_sub(1)
                 .map(|r| &rgb[r * stride..start * stride]);
             filtered.clear();
-            filter::paeth(
-                &rgb[start * stride..end * stride],
-                above,
-                stride,
-                &mut filtered,
-            );
-            let (piece, sum) = zlib::strong(&filtered, BACKGROUND_LEVEL)?;
-            bands.push((pieces.len()..pieces.len() + piece.len(), sum));
-            pieces.extend_from_slice(&piece);
+            filter::paeth(&rgb[start * stride..end * stride], above, stride, filtered);
+            zlib::strong(filtered, BACKGROUND_LEVEL)
+        };
+        let parts: Vec<Result<Vec<Piece>>> = std::thread::scope(|s| {
+            let workers: Vec<_> = starts
+                .chunks(per_thread)
+                .map(|chunk| {
+                    s.spawn(|| {
+                        let mut filtered = Vec::new();
+                        chunk
+                            .iter()
+                            .map(|&start| band(start, &mut filtered))
+                            .collect()
+                    })
+                })
+                .collect();
+            workers
+                .into_iter()
+                .map(|w| {
+                    w.join()
+                        .unwrap_or_else(|_| Err(zlib::fault("a band's thread panicked")))
+                })
+                .collect()
+        });
+        let mut bands = Vec::with_capacity(starts.len());
+        let mut pieces = Vec::new();
+        for part in parts {
+            for (piece, sum) in part? {
+                bands.push((pieces.len()..pieces.len() + piece.len(), sum));
+                pieces.extend_from_slice(&piece);
+            }
         }
         Ok(Some(Bands {
             width: background.width(),

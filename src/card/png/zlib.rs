@@ -100,7 +100,7 @@ impl<'a> Stream<'a> {
     }
 }
 
-fn fault(message: impl std::fmt::Display) -> Error {
+pub(super) fn fault(message: impl std::fmt::Display) -> Error {
     Error::Encode(format!("band compression: {message}"))
 }
 

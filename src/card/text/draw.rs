@@ -72,15 +72,26 @@ fn write_line(
 ) {
     let mut path = PathWriter::default();
     let mut images = String::new();
+    // A line's glyphs come in runs of one face: its tables are looked up once per run, not
+    // once per glyph (a CFF face's outline tables cost more to open than a glyph to draw).
+    let mut current: Option<(usize, FaceTables)> = None;
     for glyph in &line.glyphs {
         let face = fonts.face(glyph.face);
-        let Some(font) = face.font_ref() else {
+        if current.as_ref().map(|(id, _)| *id) != Some(glyph.face.0) {
+            current = face
+                .font_ref()
+                .map(|font| (glyph.face.0, FaceTables::new(font)));
+        }
+        let Some((_, tables)) = &current else {
             continue;
         };
         let gx = x + glyph.x * size;
         let gy = baseline - glyph.y * size;
-        let strikes = font.bitmap_strikes();
-        if let Some(bitmap) = strikes.glyph_for_size(Size::unscaled(), glyph.id.into()) {
+        if let Some(bitmap) = tables
+            .strikes
+            .as_ref()
+            .and_then(|s| s.glyph_for_size(Size::unscaled(), glyph.id.into()))
+        {
             if let BitmapData::Png(png) = bitmap.data {
                 let scale = size / bitmap.ppem_y.max(1.0);
                 let _ = write!(
@@ -95,7 +106,7 @@ fn write_line(
                 continue;
             }
         }
-        let Some(outline) = font.outline_glyphs().get(glyph.id.into()) else {
+        let Some(outline) = tables.outlines.get(glyph.id.into()) else {
             continue;
         };
         path.scale = size / face.units_per_em;
@@ -110,6 +121,23 @@ fn write_line(
     out.push_str(&images);
 }
 
+/// The tables of one face that drawing its glyphs reads.
+struct FaceTables<'a> {
+    /// Colour bitmaps, for a face that has any.
+    strikes: Option<skrifa::bitmap::BitmapStrikes<'a>>,
+    outlines: skrifa::outline::OutlineGlyphCollection<'a>,
+}
+
+impl<'a> FaceTables<'a> {
+    fn new(font: skrifa::FontRef<'a>) -> FaceTables<'a> {
+        let strikes = font.bitmap_strikes();
+        FaceTables {
+            strikes: (!strikes.is_empty()).then_some(strikes),
+            outlines: font.outline_glyphs(),
+        }
+    }
+}
+
 /// Writes glyph outlines as SVG path data, scaled and placed; y grows downward in SVG.
 #[derive(Default)]
 struct PathWriter {
@@ -121,13 +149,44 @@ struct PathWriter {
 
 impl PathWriter {
     fn point(&mut self, px: f32, py: f32) {
-        let _ = write!(
-            self.d,
-            "{:.2} {:.2}",
-            self.x + px * self.scale,
-            self.y - py * self.scale
-        );
+        push_fixed2(&mut self.d, self.x + px * self.scale);
+        self.d.push(' ');
+        push_fixed2(&mut self.d, self.y - py * self.scale);
     }
+}
+
+/// Appends `v` exactly as `write!(out, "{v:.2}")` does, several times faster: a card's layer
+/// is mostly these numbers (every point of every glyph outline), and the same text means
+/// the same pixels. `v × 100` is exact in `f64` (24 + 7 significant bits), so rounding it
+/// half to even is rounding `v`'s exact decimal value as the formatter does.
+pub(crate) fn push_fixed2(out: &mut String, v: f32) {
+    let hundredths = f64::from(v) * 100.0;
+    if !hundredths.is_finite() || hundredths.abs() >= 1e15 {
+        let _ = write!(out, "{v:.2}");
+        return;
+    }
+    let n = hundredths.abs().round_ties_even() as u64;
+    if v.is_sign_negative() {
+        out.push('-');
+    }
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut whole = n / 100;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (whole % 10) as u8;
+        whole /= 10;
+        if whole == 0 {
+            break;
+        }
+    }
+    for &d in &digits[at..] {
+        out.push(char::from(d));
+    }
+    let cents = (n % 100) as u8;
+    out.push('.');
+    out.push(char::from(b'0' + cents / 10));
+    out.push(char::from(b'0' + cents % 10));
 }
 
 impl OutlinePen for PathWriter {
@@ -155,5 +214,60 @@ impl OutlinePen for PathWriter {
     }
     fn close(&mut self) {
         self.d.push('Z');
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(v: f32) {
+        let mut fast = String::new();
+        push_fixed2(&mut fast, v);
+        assert_eq!(fast, format!("{v:.2}"), "{v:e} ({:#x})", v.to_bits());
+    }
+
+    #[test]
+    fn numbers_are_written_as_the_formatter_writes_them() {
+        // Ties (x.125, x.375, … are exact in binary), signs, zeros, carries, large values.
+        for v in [
+            0.0,
+            -0.0,
+            0.005,
+            -0.005,
+            0.125,
+            0.375,
+            -0.625,
+            2.675,
+            1.005,
+            0.995,
+            -0.995,
+            9.995,
+            99.995,
+            0.001,
+            -0.001,
+            1e7,
+            -123456.78,
+            1080.0,
+            1919.99,
+            f32::MIN_POSITIVE,
+            f32::MAX,
+            f32::INFINITY,
+            f32::NEG_INFINITY,
+            f32::NAN,
+        ] {
+            check(v);
+        }
+        for k in -200_000..200_000 {
+            check(k as f32 / 8.0 / 100.0);
+            check(k as f32 * 0.0137);
+        }
+        // A sweep of bit patterns across the magnitudes a card uses.
+        let mut bits: u32 = 0x3000_0000;
+        while bits < 0x4a00_0000 {
+            check(f32::from_bits(bits));
+            check(-f32::from_bits(bits ^ 0x5a5));
+            bits += 0x1f3;
+        }
     }
 }
