@@ -449,7 +449,10 @@ async fn steps(client: Client, s: Studio, addr: std::net::SocketAddr) {
     );
     client
         .execute(
-            &format!("{}.scrollIntoView({{ block: 'center' }}); return 0;", figure(key)),
+            &format!(
+                "{}.scrollIntoView({{ block: 'center' }}); return 0;",
+                figure(key)
+            ),
             vec![],
         )
         .await
