@@ -150,6 +150,11 @@ fn hash_num(h: &Helper, key: &str) -> Result<Option<f64>, RenderError> {
     }
 }
 
+/// A number argument the helper cannot do without: `key=` missing is an error naming both.
+fn hash_required(h: &Helper, key: &str) -> Result<f64, RenderError> {
+    hash_num(h, key)?.ok_or_else(|| fail(h.name(), format!("`{key}=` is required")))
+}
+
 fn hash_str(h: &Helper, key: &str) -> Option<String> {
     h.hash_get(key).map(|v| v.value().render())
 }
@@ -334,11 +339,7 @@ fn nums<const N: usize>(h: &Helper) -> Result<[f64; N], RenderError> {
 /// Reads the text style from a helper's hash arguments.
 fn style_and_frame(h: &Helper) -> Result<(Style, Frame), RenderError> {
     let name = h.name();
-    let need = |key: &str| -> Result<f32, RenderError> {
-        hash_num(h, key)?
-            .map(|v| v as f32)
-            .ok_or_else(|| fail(name, format!("`{key}=` is required")))
-    };
+    let need = |key: &str| hash_required(h, key).map(|v| v as f32);
     let size = need("size")?;
     let style = Style {
         size,
@@ -467,9 +468,7 @@ impl HelperDef for LabelHelper {
         out: &mut dyn Output,
     ) -> HelperResult {
         let mut value = param(h, 0)?.render();
-        let need = |key: &str| -> Result<f64, RenderError> {
-            hash_num(h, key)?.ok_or_else(|| fail("label", format!("`{key}=` is required")))
-        };
+        let need = |key: &str| hash_required(h, key);
         let (mut x, y, w, size) = (need("x")?, need("y")?, need("w")?, need("size")?);
         let min = hash_num(h, "min")?.unwrap_or(size * 0.7).min(size);
         let weight = hash_num(h, "weight")?.map_or(400, |v| v.clamp(100.0, 900.0) as u16);
@@ -568,9 +567,7 @@ impl HelperDef for AvatarHelper {
         out: &mut dyn Output,
     ) -> HelperResult {
         let artist = param(h, 0)?;
-        let need = |key: &str| -> Result<f64, RenderError> {
-            hash_num(h, key)?.ok_or_else(|| fail("avatar", format!("`{key}=` is required")))
-        };
+        let need = |key: &str| hash_required(h, key);
         let (mut cx, cy, r) = (need("cx")?, need("cy")?, need("r")?);
         if mirrors(h, ctx) {
             cx = canvas_width(ctx) - cx;
@@ -673,5 +670,33 @@ mod tests {
         );
         assert_eq!(number_of(json!(1e20), "en"), "100,000,000,000,000,000,000");
         assert_eq!(number_of(json!(2.5), "en"), "3");
+    }
+
+    #[test]
+    fn a_missing_number_argument_names_the_helper_and_the_argument() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts");
+        let fonts = Arc::new(Fonts::load(&dir).unwrap());
+        let mut registry = Handlebars::new();
+        registry.register_helper("text", Box::new(TextHelper(fonts.clone())));
+        registry.register_helper("label", Box::new(LabelHelper(fonts.clone())));
+        registry.register_helper("avatar", Box::new(AvatarHelper(fonts)));
+        let data = json!({ "a": { "name": "Ana", "rank": 1 }, "locale": "en" });
+        for (template, expected) in [
+            (
+                r#"{{text "hi" x=1 y=2 w=30 h=40}}"#,
+                "helper `text`: `size=` is required",
+            ),
+            (
+                r#"{{label "hi" x=1 y=2 size=4}}"#,
+                "helper `label`: `w=` is required",
+            ),
+            (
+                r#"{{avatar a cx=1 cy=2}}"#,
+                "helper `avatar`: `r=` is required",
+            ),
+        ] {
+            let e = registry.render_template(template, &data).unwrap_err();
+            assert!(e.to_string().contains(expected), "{template}: {e}");
+        }
     }
 }
