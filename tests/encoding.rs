@@ -144,6 +144,7 @@ fn every_golden_case_spliced_decodes_to_the_whole_encoders_pixels_everywhere() {
     let renderer: &Renderer = common::renderer();
     let cases = golden_cases(renderer);
     assert!(cases.len() >= 40, "only {} golden cases found", cases.len());
+    common::warm_golden_cases(renderer);
     let dir = TempDir::new("encoding");
     let mut failures = Vec::new();
     for (template, format, name, locale) in &cases {

@@ -53,6 +53,7 @@ fn goldens_match() {
     let mut failures = Vec::new();
     let mut blessed = 0;
     let cases = cases(renderer);
+    common::warm_golden_cases(renderer);
     for case in &cases {
         let mut stats = fixture(&case.fixture);
         if let Some(locale) = &case.locale {

@@ -12,18 +12,38 @@ fn every_sample_user_is_valid_and_renders_every_story_card() {
     let users: Vec<Stats> = dataset.users().unwrap().map(|u| u.unwrap()).collect();
     assert!(users.len() >= 50, "{} users", users.len());
     assert!(users.iter().any(|u| u.user_id == "demo"));
-    let mut failures = Vec::new();
-    for stats in &users {
-        for t in renderer().templates().iter() {
-            let source = Source {
-                stats,
-                root: Some(dataset.root()),
-            };
-            if let Err(e) = renderer().render(source, &t.name, "story") {
-                failures.push(format!("{} / {}: {e}", stats.user_id, t.name));
+    common::warm(
+        renderer(),
+        users.iter().flat_map(|u| {
+            renderer()
+                .templates()
+                .iter()
+                .map(|t| (t.name.clone(), "story".to_string(), u.locale().to_string()))
+        }),
+    );
+    // The users in two halves at once: 588 cards of a debug build take minutes on one core.
+    let render_all = |users: &[Stats]| {
+        let mut failures = Vec::new();
+        for stats in users {
+            for t in renderer().templates().iter() {
+                let source = Source {
+                    stats,
+                    root: Some(dataset.root()),
+                };
+                if let Err(e) = renderer().render(source, &t.name, "story") {
+                    failures.push(format!("{} / {}: {e}", stats.user_id, t.name));
+                }
             }
         }
-    }
+        failures
+    };
+    let (first, second) = users.split_at(users.len() / 2);
+    let failures: Vec<String> = std::thread::scope(|s| {
+        let other = s.spawn(|| render_all(second));
+        let mut failures = render_all(first);
+        failures.extend(other.join().expect("the second half's thread"));
+        failures
+    });
     assert!(failures.is_empty(), "{failures:#?}");
 }
 

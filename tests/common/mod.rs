@@ -157,6 +157,47 @@ pub fn sample() -> Dataset {
     Dataset::open(&repo().join("data/sample.jsonl")).unwrap()
 }
 
+/// Makes ready the backgrounds `cards` (template, format, locale) need, all at once and on
+/// every core ([`Renderer::warm_cards`]): a test that renders many locales' cards one by one
+/// would otherwise draw each background on one core, in turn. The pixels are the same.
+pub fn warm(renderer: &Renderer, cards: impl IntoIterator<Item = (String, String, String)>) {
+    use std::collections::{BTreeMap, BTreeSet};
+    let mut locales: BTreeMap<(String, String), BTreeSet<String>> = BTreeMap::new();
+    for (template, format, locale) in cards {
+        locales
+            .entry((template, format))
+            .or_default()
+            .insert(locale);
+    }
+    // One call per set of locales, so each call shares out cards × locales.
+    let mut by_set: BTreeMap<Vec<String>, Vec<(String, String)>> = BTreeMap::new();
+    for (card, set) in locales {
+        by_set
+            .entry(set.into_iter().collect())
+            .or_default()
+            .push(card);
+    }
+    for (set, cards) in by_set {
+        renderer
+            .warm_cards(&cards, &set)
+            .unwrap_or_else(|e| panic!("backgrounds of {cards:?} in {set:?}: {e}"));
+    }
+}
+
+/// [`warm`] for every golden case, each in its locale (the case's, else its fixture's).
+pub fn warm_golden_cases(renderer: &Renderer) {
+    let cards = cardfarm::golden::cases(renderer.templates())
+        .into_iter()
+        .map(|case| {
+            let locale = case
+                .locale
+                .clone()
+                .unwrap_or_else(|| fixture(&case.fixture).locale().to_string());
+            (case.template, case.format, locale)
+        });
+    warm(renderer, cards);
+}
+
 /// The first `n` users of the sample.
 pub fn sample_users(n: usize) -> Vec<Stats> {
     sample()
