@@ -134,6 +134,14 @@ async fn renders_a_persons_cards_as_png_and_names_unknowns() {
     s.get("/api/cards/robot/demo")
         .await
         .assert_status(StatusCode::NOT_FOUND);
+    // The findings route refuses the same unknowns the card route does.
+    for path in [
+        "/api/findings/user/nobody/minutes/story",
+        "/api/findings/robot/demo/minutes/story",
+        "/card/robot/demo/minutes/story",
+    ] {
+        s.get(path).await.assert_status(StatusCode::NOT_FOUND);
+    }
     let unknown = s.get("/card/user/demo/nope/story").await;
     unknown.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
     assert!(

@@ -31,7 +31,7 @@ use serde_json::json;
 
 use crate::golden;
 use crate::studio::page;
-use crate::studio::workspace::{Who, Workspace};
+use crate::studio::workspace::{Rendered, Who, Workspace};
 
 type Shared = State<Arc<Workspace>>;
 
@@ -189,60 +189,60 @@ async fn cards(State(w): Shared, Path((kind, id)): Path<(String, String)>) -> Re
     .into_response()
 }
 
-async fn card(
-    State(w): Shared,
-    Path((kind, id, template, format)): Path<(String, String, String, String)>,
-) -> Response {
-    let who = match who(&kind, &id) {
-        Ok(who) => who,
+/// The card at a `/{kind}/{id}/{template}/{format}` path, rendered unless cached; a refusal
+/// for a bad kind (404), an unknown person (404) or a failure outside the card (500). A
+/// template that does not render is a card too: its error is in [`Rendered::result`].
+async fn rendered(
+    w: &Workspace,
+    (kind, id, template, format): (String, String, String, String),
+) -> Result<Arc<Rendered>, Refusal> {
+    let who = who(&kind, &id)?;
+    w.card(&who, &template, &format).await.map_err(|e| match e {
+        crate::Error::UnknownUser { .. } => Refusal(StatusCode::NOT_FOUND, e.to_string()),
+        e => Refusal(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
+    })
+}
+
+async fn card(State(w): Shared, Path(path): Path<(String, String, String, String)>) -> Response {
+    let rendered = match rendered(&w, path).await {
+        Ok(rendered) => rendered,
         Err(r) => return r.into_response(),
     };
-    match w.card(&who, &template, &format).await {
-        Ok(rendered) => {
-            let millis = format!("{:.1}", rendered.millis);
-            match &rendered.result {
-                Ok(png) => (
-                    [
-                        (header::CONTENT_TYPE, "image/png"),
-                        (header::CACHE_CONTROL, "no-store"),
-                    ],
-                    [("x-render-ms", millis)],
-                    png.as_ref().clone(),
-                )
-                    .into_response(),
-                Err(message) => (
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    [
-                        (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
-                        (header::CACHE_CONTROL, "no-store"),
-                    ],
-                    message.clone(),
-                )
-                    .into_response(),
-            }
-        }
-        Err(e @ crate::Error::UnknownUser { .. }) => error(StatusCode::NOT_FOUND, e.to_string()),
-        Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
+    let millis = format!("{:.1}", rendered.millis);
+    match &rendered.result {
+        Ok(png) => (
+            [
+                (header::CONTENT_TYPE, "image/png"),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
+            [("x-render-ms", millis)],
+            png.as_ref().clone(),
+        )
+            .into_response(),
+        Err(message) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            [
+                (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
+            message.clone(),
+        )
+            .into_response(),
     }
 }
 
 /// The lint's findings on a card (rendering it first if it is not cached): `[]` when clean.
 async fn findings(
     State(w): Shared,
-    Path((kind, id, template, format)): Path<(String, String, String, String)>,
+    Path(path): Path<(String, String, String, String)>,
 ) -> Response {
-    let who = match who(&kind, &id) {
-        Ok(who) => who,
-        Err(r) => return r.into_response(),
-    };
-    match w.card(&who, &template, &format).await {
+    match rendered(&w, path).await {
         Ok(rendered) => (
             [(header::CACHE_CONTROL, "no-store")],
             Json(&rendered.findings),
         )
             .into_response(),
-        Err(e @ crate::Error::UnknownUser { .. }) => error(StatusCode::NOT_FOUND, e.to_string()),
-        Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
+        Err(r) => r.into_response(),
     }
 }
 
