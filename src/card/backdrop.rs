@@ -10,10 +10,12 @@
 //! background's compressed bands as they are.
 
 pub mod cache;
+pub mod snapshots;
 
 use std::ops::Range;
 
 pub use cache::Cache;
+pub use snapshots::Snapshots;
 
 use crate::card::png::{self, Bands, Png};
 use crate::error::Result;

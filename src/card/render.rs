@@ -19,7 +19,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use crate::card::backdrop::cache::{self, Cache, Key, Lookup};
-use crate::card::backdrop::{self, Backdrop};
+use crate::card::backdrop::{self, Backdrop, Snapshots};
 use crate::card::encoding::Encoding;
 use crate::card::fonts::Fonts;
 use crate::card::layout::{self, Facts};
@@ -108,6 +108,9 @@ pub struct Renderer {
     photos: Photos,
     /// Rasterized backgrounds on disk, shared with other processes. Default: none.
     cache: Option<Arc<Cache>>,
+    /// Canvases kept part-way through drawing backgrounds, to draw an edited one again from
+    /// its unchanged part (the studio). Default: none.
+    snapshots: Option<Arc<Snapshots>>,
     /// Backgrounds this renderer rasterized (not found in memory or in the cache).
     drawn: AtomicU64,
 }
@@ -126,6 +129,7 @@ impl Renderer {
             templates,
             photos: Photos::default(),
             cache: None,
+            snapshots: None,
             drawn: AtomicU64::new(0),
         }
     }
@@ -134,6 +138,13 @@ impl Renderer {
     /// there what it draws.
     pub fn with_cache(mut self, cache: Option<Arc<Cache>>) -> Renderer {
         self.cache = cache;
+        self
+    }
+
+    /// The same renderer, drawing the backgrounds it must draw through `snapshots`: from the
+    /// canvas after their unchanged glows, when an earlier background had them.
+    pub fn with_snapshots(mut self, snapshots: Option<Arc<Snapshots>>) -> Renderer {
+        self.snapshots = snapshots;
         self
     }
 
@@ -410,14 +421,14 @@ impl Renderer {
             let (filled, view) = filled?;
             let layer = self.parse(t, &filled)?;
             let background = match background? {
-                Some(svg) => Some(
-                    usvg::Tree::from_str(&svg, &self.options(Box::new(|_, _| None))).map_err(
-                        |e| Error::Parse {
+                Some(svg) => {
+                    Some(
+                        parse_background(&svg, &self.fonts).map_err(|e| Error::Parse {
                             template: t.name.clone(),
                             message: format!("background: {e}"),
-                        },
-                    )?,
-                ),
+                        })?,
+                    )
+                }
                 None => None,
             };
             Ok(Inspection {
@@ -583,15 +594,22 @@ impl Renderer {
             });
             if let Some((cache, key)) = &key {
                 if let Lookup::Hit(backdrop) = cache.load(key, f.width, f.height) {
+                    if let Some(snapshots) = &self.snapshots {
+                        self.snapshot_later(snapshots, &svg, f);
+                    }
                     return Ok(Arc::new(backdrop));
                 }
             }
-            let options = self.options(Box::new(|_, _| None));
-            let tree = usvg::Tree::from_str(&svg, &options)
+            let tree = parse_background(&svg, &self.fonts)
                 .map_err(|e| format!("{}: {e}", bg.file.display()))?;
             let mut pixmap = tiny_skia::Pixmap::new(f.width, f.height)
                 .ok_or_else(|| "empty card size".to_string())?;
-            draw(&tree, f, &mut pixmap);
+            match &self.snapshots {
+                Some(snapshots) => {
+                    snapshots.draw(&tree, layer_transform(&tree, f), &mut pixmap);
+                }
+                None => draw(&tree, f, &mut pixmap),
+            }
             self.drawn.fetch_add(1, Ordering::Relaxed);
             let backdrop = Backdrop::new(pixmap).map_err(|e| e.to_string())?;
             if let Some((cache, key)) = &key {
@@ -606,6 +624,20 @@ impl Renderer {
                 file: format!("{} ({})", bg.file.display(), t.name),
                 message,
             })
+    }
+
+    /// Draws the snapshots of a background found already drawn, on the snapshots' thread.
+    fn snapshot_later(&self, snapshots: &Arc<Snapshots>, svg: &str, f: &Format) {
+        let (svg, fonts, width, height) = (svg.to_string(), self.fonts.clone(), f.width, f.height);
+        let kept = snapshots.clone();
+        snapshots.later(move || {
+            if let (Ok(tree), Some(mut pixmap)) = (
+                parse_background(&svg, &fonts),
+                tiny_skia::Pixmap::new(width, height),
+            ) {
+                kept.draw(&tree, fit(&tree, width, height), &mut pixmap);
+            }
+        });
     }
 
     /// The filled card as one self-contained SVG (background and layer), for designers to open
@@ -662,6 +694,17 @@ fn card_size(template: &str, format: &str, width: u32, height: u32) -> Result<ti
         })
 }
 
+/// Parses a filled background: no image but `data:` URIs.
+fn parse_background(svg: &str, fonts: &Fonts) -> std::result::Result<usvg::Tree, usvg::Error> {
+    let mut options = usvg::Options {
+        fontdb: fonts.database(),
+        resources_dir: None,
+        ..usvg::Options::default()
+    };
+    options.image_href_resolver.resolve_string = Box::new(|_, _| None);
+    usvg::Tree::from_str(svg, &options)
+}
+
 /// Renders `tree` scaled to the format's exact pixel size.
 fn draw(tree: &usvg::Tree, f: &Format, pixmap: &mut tiny_skia::Pixmap) {
     resvg::render(tree, layer_transform(tree, f), &mut pixmap.as_mut());
@@ -669,11 +712,13 @@ fn draw(tree: &usvg::Tree, f: &Format, pixmap: &mut tiny_skia::Pixmap) {
 
 /// The transform that scales `tree` to the format's exact pixel size.
 fn layer_transform(tree: &usvg::Tree, f: &Format) -> tiny_skia::Transform {
+    fit(tree, f.width, f.height)
+}
+
+/// The transform that scales `tree` to `width`×`height` pixels.
+fn fit(tree: &usvg::Tree, width: u32, height: u32) -> tiny_skia::Transform {
     let size = tree.size();
-    tiny_skia::Transform::from_scale(
-        f.width as f32 / size.width(),
-        f.height as f32 / size.height(),
-    )
+    tiny_skia::Transform::from_scale(width as f32 / size.width(), height as f32 / size.height())
 }
 
 /// Runs one card's work, turning a panic into an error for that card.

@@ -3,7 +3,8 @@
 //!
 //! ```text
 //! GET    /                                     the page (HTML, CSS and JS are in the binary)
-//! GET    /api/state                            people, template × format slots, problems
+//! GET    /api/state                            people, template × format slots, problems,
+//!                                              background snapshots (kept, bytes, pending)
 //! GET    /api/cards/{kind}/{id}                one person's slots, with card and golden URLs
 //! GET    /card/{kind}/{id}/{template}/{format} the card as PNG, or 422 and the error as text
 //! GET    /api/stats/{kind}/{id}                the stats the editor starts from
@@ -110,6 +111,7 @@ async fn js() -> Response {
 }
 
 async fn state(State(w): Shared) -> Response {
+    let (kept, bytes, pending) = w.snapshots();
     Json(json!({
         "generation": w.generation(),
         "people": w.people(),
@@ -118,6 +120,7 @@ async fn state(State(w): Shared) -> Response {
         "problems": w.problems(),
         "loopback": w.config().loopback,
         "safe_zone": page::SAFE_ZONE,
+        "snapshots": { "kept": kept, "bytes": bytes, "pending": pending },
     }))
     .into_response()
 }

@@ -11,6 +11,7 @@ use std::time::Instant;
 use serde::Serialize;
 use tokio::sync::broadcast;
 
+use crate::card::backdrop::Snapshots;
 use crate::card::fonts::Fonts;
 use crate::card::template::Templates;
 use crate::card::threads::RenderThreads;
@@ -161,7 +162,14 @@ pub struct Workspace {
     versions: Mutex<Versions>,
     changes: broadcast::Sender<Change>,
     threads: RenderThreads,
+    /// Canvases after the glows of the backgrounds drawn here: a saved background is drawn
+    /// again from its unchanged part.
+    snapshots: Arc<Snapshots>,
 }
+
+/// The memory the studio gives background snapshots: about 30 story-sized canvases, the
+/// glows of every shipped template format in one locale.
+const SNAPSHOT_BUDGET: usize = 256 << 20;
 
 impl Workspace {
     /// Loads fonts, templates, fixtures and the dataset. Broken templates and unreadable
@@ -180,6 +188,7 @@ impl Workspace {
             formats: Mutex::new(BTreeMap::new()),
             people: RwLock::new(People::default()),
             drafts: Mutex::new(HashMap::new()),
+            snapshots: Arc::new(Snapshots::new(SNAPSHOT_BUDGET)),
             cards: Mutex::new(HashMap::new()),
             generation: AtomicU64::new(1),
             versions: Mutex::new(Versions::default()),
@@ -310,7 +319,9 @@ impl Workspace {
                     .collect();
                 loaded.fatal = None;
                 loaded.renderer = Some(Arc::new(
-                    Renderer::new(fonts, templates).with_cache(self.config.backgrounds.clone()),
+                    Renderer::new(fonts, templates)
+                        .with_cache(self.config.backgrounds.clone())
+                        .with_snapshots(Some(self.snapshots.clone())),
                 ));
             }
             Err(e) => {
@@ -333,6 +344,13 @@ impl Workspace {
         }
         *self.people.write().unwrap_or_else(|e| e.into_inner()) = people;
         self.invalidate(Scope::People, "data".into());
+    }
+
+    /// Background snapshots: those kept, their bytes, and the backgrounds still queued to
+    /// be drawn for them.
+    pub fn snapshots(&self) -> (usize, usize, usize) {
+        let (kept, bytes) = self.snapshots.usage();
+        (kept, bytes, self.snapshots.pending())
     }
 
     /// Everyone whose cards can be shown.
