@@ -7,8 +7,10 @@ mod common;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
 use cardfarm::card::backdrop::cache::{Cache, Counts, Mode};
+use cardfarm::card::backdrop::Snapshots;
 use cardfarm::{Renderer, Source, Stats};
 use common::process::{cardfarm, stderr};
 use common::{fixture, fixtures, repo, TempDir};
@@ -76,6 +78,11 @@ fn card(renderer: &Renderer) -> Vec<u8> {
         .0
 }
 
+/// A PNG's decoded RGBA pixels.
+fn pixels(png: &[u8]) -> Vec<u8> {
+    cardfarm::golden::decode(png).expect("decodes").rgba
+}
+
 /// The background of `template`/`format` in `locale` as the renderer has it: an empty layer
 /// drawn over it leaves its pixels as they are.
 fn background_pixels(renderer: &Renderer, template: &str, format: &str, locale: &str) -> Vec<u8> {
@@ -124,6 +131,43 @@ fn a_cached_background_has_the_pixels_of_a_fresh_raster_and_the_card_the_same_by
     assert_eq!(card(&reader), expected);
     assert_eq!(reader.backgrounds_drawn(), 0);
     assert_eq!(counts(&reader).hits, 1);
+}
+
+#[test]
+fn a_studio_renderer_draws_through_snapshots_and_caches_the_bands_afterwards() {
+    let dir = TempDir::new("bgcache_studio");
+    let fresh = Renderer::load(&repo().join("templates"), &repo().join("fonts")).unwrap();
+    let expected = pixels(&card(&fresh));
+    let snapshots = Arc::new(Snapshots::new(1 << 30));
+    let studio = bundled(&dir, Mode::ReadWrite).with_snapshots(Some(snapshots.clone()));
+    // The card is encoded whole, over the background drawn node by node: the same pixels.
+    let png = card(&studio);
+    assert!(pixels(&png) == expected, "other pixels");
+    assert_eq!(studio.backgrounds_drawn(), 1);
+    assert!(
+        snapshots.usage().0 >= 4,
+        "one canvas after each of the four glows"
+    );
+    // The background's file is written afterwards, on the snapshots' thread.
+    assert!(
+        common::eventually(Duration::from_secs(60), || snapshots.pending() == 0),
+        "the bands were never made"
+    );
+    assert_eq!(counts(&studio).written, 1);
+    let reader = bundled(&dir, Mode::ReadWrite);
+    assert_eq!(card(&reader), card(&fresh), "a card over the studio's file");
+    assert_eq!(reader.backgrounds_drawn(), 0);
+
+    // A studio that finds the background in the cache draws its snapshots there, to resume
+    // from on the first edit.
+    let later = Arc::new(Snapshots::new(1 << 30));
+    let studio = bundled(&dir, Mode::ReadWrite).with_snapshots(Some(later.clone()));
+    assert_eq!(card(&studio), card(&fresh), "a cache hit keeps its bands");
+    assert_eq!(studio.backgrounds_drawn(), 0);
+    assert!(common::eventually(Duration::from_secs(60), || later
+        .pending()
+        == 0));
+    assert!(later.usage().0 >= 4, "{:?}", later.usage());
 }
 
 #[test]

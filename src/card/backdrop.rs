@@ -24,7 +24,8 @@ use crate::error::Result;
 #[derive(Debug)]
 pub struct Backdrop {
     pub pixmap: tiny_skia::Pixmap,
-    /// `None` for a translucent background (its cards are encoded whole).
+    /// `None` for a translucent background, or one drawn for the studio: its cards are
+    /// encoded whole.
     pub bands: Option<Bands>,
 }
 

@@ -141,8 +141,12 @@ impl Renderer {
         self
     }
 
-    /// The same renderer, drawing the backgrounds it must draw through `snapshots`: from the
-    /// canvas after their unchanged glows, when an earlier background had them.
+    /// The same renderer for a designer waiting on each card (the studio): the backgrounds it
+    /// must draw are drawn through `snapshots`, from the canvas after their unchanged glows
+    /// when an earlier background had them, and their cards are encoded whole instead of
+    /// waiting for the background's PNG bands, which are made for the disk cache afterwards
+    /// on the snapshots' thread (the same pixels either way). A background found in the disk
+    /// cache has its snapshots drawn there too.
     pub fn with_snapshots(mut self, snapshots: Option<Arc<Snapshots>>) -> Renderer {
         self.snapshots = snapshots;
         self
@@ -604,12 +608,25 @@ impl Renderer {
                 .map_err(|e| format!("{}: {e}", bg.file.display()))?;
             let mut pixmap = tiny_skia::Pixmap::new(f.width, f.height)
                 .ok_or_else(|| "empty card size".to_string())?;
-            match &self.snapshots {
-                Some(snapshots) => {
-                    snapshots.draw(&tree, layer_transform(&tree, f), &mut pixmap);
+            if let Some(snapshots) = &self.snapshots {
+                // A designer waits for this background's cards: they are encoded whole, and
+                // its bands, which only the disk cache needs then, are made afterwards.
+                snapshots.draw(&tree, layer_transform(&tree, f), &mut pixmap);
+                self.drawn.fetch_add(1, Ordering::Relaxed);
+                if let Some((cache, key)) = key {
+                    let (cache, pixels) = (cache.clone(), pixmap.clone());
+                    snapshots.later(move || {
+                        if let Ok(backdrop) = Backdrop::new(pixels) {
+                            cache.store(&key, &backdrop);
+                        }
+                    });
                 }
-                None => draw(&tree, f, &mut pixmap),
+                return Ok(Arc::new(Backdrop {
+                    pixmap,
+                    bands: None,
+                }));
             }
+            draw(&tree, f, &mut pixmap);
             self.drawn.fetch_add(1, Ordering::Relaxed);
             let backdrop = Backdrop::new(pixmap).map_err(|e| e.to_string())?;
             if let Some((cache, key)) = &key {
