@@ -15,8 +15,8 @@
 #                          batch paid at start before backgrounds were chosen by the plan
 #   studio save          a layer saved in the studio (a copy of the templates): from the write
 #                          to the card fetched again after its change event (python3); then
-#                          the same for two edits of the background file: a line over the
-#                          glows moved, and the last glow's opacity (see the script)
+#                          the same for three edits of the background file: a line over the
+#                          glows moved, the last glow's opacity, the first glow's (see the script)
 #
 # The cache lives in a temporary folder: nothing is read from or written to ~/.cache.
 set -euo pipefail
@@ -82,6 +82,7 @@ median() { tr ' ' '\n' | grep . | sort -n | awk '{ v[NR] = $1 } END { print v[in
 studio_median=
 studio_bg_median=
 studio_glow_median=
+studio_first_median=
 if command -v python3 >/dev/null; then
   cp -r templates "$work/templates"
   port=$((20000 + RANDOM % 20000))
@@ -118,7 +119,8 @@ next_event()  # hello
 # Each save writes different bytes, so the disk cache never has the background:
 #   layer       a comment the card does not show;
 #   background  the divider under the artists moved down i px (drawn after the glows);
-#   last glow   the innermost glow's opacity (it and what lies over it are drawn again).
+#   last glow   the innermost glow's opacity (it and what lies over it are drawn again);
+#   first glow  the first glow's opacity: every glow is drawn again (the worst case).
 edits = [
     ("studio save, layer", "story.svg.hbs", lambda s, i: s + f"<!-- save {i} {time.time()} -->\n"),
     ("studio save, background", "story-bg.svg",
@@ -126,6 +128,9 @@ edits = [
     ("studio save, last glow", "story-bg.svg",
      lambda s, i: s.replace('opacity="0.5" filter="url(#softer)"',
                             f'opacity="0.{51 + i}" filter="url(#softer)"')),
+    ("studio save, first glow", "story-bg.svg",
+     lambda s, i: s.replace('opacity="0.8" filter="url(#soft)"',
+                            f'opacity="0.{81 + i}" filter="url(#soft)"')),
 ]
 medians = []
 for label, name, edit in edits:
@@ -154,7 +159,7 @@ for label, name, edit in edits:
 print(" ".join(medians))
 EOF
 )
-  read -r studio_median studio_bg_median studio_glow_median <<<"$studio_medians"
+  read -r studio_median studio_bg_median studio_glow_median studio_first_median <<<"$studio_medians"
 fi
 
 echo
@@ -166,6 +171,7 @@ for k in "render, warm cache" "render, no cache" "batch, warm cache" "batch, no 
 done
 [ -n "$studio_median" ] && printf '  %-34s %6d ms wall\n' "studio save, layer (to the card)" "$studio_median" \
   "studio save, background (to the card)" "$studio_bg_median" \
-  "studio save, last glow (to the card)" "$studio_glow_median"
+  "studio save, last glow (to the card)" "$studio_glow_median" \
+  "studio save, first glow (to the card)" "$studio_first_median"
 echo "host load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 du -sh "$work/cache/backgrounds" | sed 's/^/cache: /'
