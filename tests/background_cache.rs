@@ -78,11 +78,6 @@ fn card(renderer: &Renderer) -> Vec<u8> {
         .0
 }
 
-/// A PNG's decoded RGBA pixels.
-fn pixels(png: &[u8]) -> Vec<u8> {
-    cardfarm::golden::decode(png).expect("decodes").rgba
-}
-
 /// The background of `template`/`format` in `locale` as the renderer has it: an empty layer
 /// drawn over it leaves its pixels as they are.
 fn background_pixels(renderer: &Renderer, template: &str, format: &str, locale: &str) -> Vec<u8> {
@@ -137,12 +132,12 @@ fn a_cached_background_has_the_pixels_of_a_fresh_raster_and_the_card_the_same_by
 fn a_studio_renderer_draws_through_snapshots_and_caches_the_bands_afterwards() {
     let dir = TempDir::new("bgcache_studio");
     let fresh = Renderer::load(&repo().join("templates"), &repo().join("fonts")).unwrap();
-    let expected = pixels(&card(&fresh));
+    let expected = common::pixels(&card(&fresh));
     let snapshots = Arc::new(Snapshots::new(1 << 30));
     let studio = bundled(&dir, Mode::ReadWrite).with_snapshots(Some(snapshots.clone()));
     // The card is encoded whole, over the background drawn node by node: the same pixels.
     let png = card(&studio);
-    assert!(pixels(&png) == expected, "other pixels");
+    assert!(common::pixels(&png) == expected, "other pixels");
     assert_eq!(studio.backgrounds_drawn(), 1);
     assert!(
         snapshots.usage().0 >= 4,

@@ -354,8 +354,10 @@ async fn steps(client: Client, s: Studio, addr: std::net::SocketAddr) {
         )
         .unwrap();
     let shown = shown.result.as_deref().unwrap();
-    let decoded = |png: &[u8]| cardfarm::golden::decode(png).expect("decodes").rgba;
-    assert!(decoded(shown) == decoded(&expected.png.0), "other pixels");
+    assert!(
+        common::pixels(shown) == common::pixels(&expected.png.0),
+        "other pixels"
+    );
     let shown_length = eval(&client, &format!(
         "(async () => {{ const b = await (await fetch({f}.querySelector('img').src)).arrayBuffer(); return b.byteLength; }})()",
         f = figure(key)

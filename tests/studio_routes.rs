@@ -125,7 +125,7 @@ async fn renders_a_persons_cards_as_png_and_names_unknowns() {
         )
         .unwrap();
     assert!(
-        pixels(&card.body) == pixels(&expected.png.0),
+        common::pixels(&card.body) == common::pixels(&expected.png.0),
         "other pixels"
     );
 
@@ -269,7 +269,7 @@ async fn the_stats_editor_gives_the_clis_errors_and_edits_re_render() {
         )
         .unwrap();
     assert!(
-        pixels(&after) == pixels(&expected.png.0),
+        common::pixels(&after) == common::pixels(&expected.png.0),
         "the card shows the edited name"
     );
 
@@ -495,9 +495,4 @@ async fn saving_the_dataset_re_renders_its_users() {
         before.result.as_deref().unwrap(),
         after.result.as_deref().unwrap()
     );
-}
-
-/// A PNG's decoded RGBA pixels.
-fn pixels(png: &[u8]) -> Vec<u8> {
-    cardfarm::golden::decode(png).expect("decodes").rgba
 }

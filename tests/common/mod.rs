@@ -254,6 +254,11 @@ pub fn png_size(bytes: &[u8]) -> (u32, u32) {
     (img.width(), img.height())
 }
 
+/// An encoded image's decoded RGBA pixels: what two encodings of one card must agree on.
+pub fn pixels(bytes: &[u8]) -> Vec<u8> {
+    cardfarm::golden::decode(bytes).expect("decodes").rgba
+}
+
 /// Polls `check` every 100 ms until it holds or `limit` has passed; whether it held.
 pub fn eventually(limit: Duration, mut check: impl FnMut() -> bool) -> bool {
     let deadline = Instant::now() + limit;
