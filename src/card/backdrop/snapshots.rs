@@ -8,11 +8,17 @@
 //!
 //! **Same pixels.** `resvg::render` draws the root's nodes one after another onto one canvas;
 //! so does [`Snapshots::draw`], with `resvg::render_node` for each node (a plain group's
-//! children in its place, as resvg does). `render_node` shifts a node to its box's corner,
-//! which is undone here; where that shift would not cancel exactly in `f32` (a translated
-//! group), or a node has no box (a bare horizontal line), the whole tree is drawn by
-//! `resvg::render` instead and nothing is kept. A test draws every shipped background both
-//! ways and compares the pixels.
+//! children in its place, as resvg does, where each of them can be drawn alone). `render_node`
+//! shifts a node to its box's corner, which is undone here, and only where the two shifts
+//! cancel to the bit in `f32` (else a plain group is drawn as one node). A horizontal or
+//! vertical line has no box for `render_node`; stroked with a colour it is stroked here as
+//! resvg strokes it. Anything else that cannot be drawn alone exactly (such a line stroked
+//! with a gradient) makes the whole tree drawn by `resvg::render`, and nothing is kept. A test
+//! draws every shipped background both ways and compares the pixels.
+//!
+//! **Later.** [`Snapshots::later`] runs jobs on one thread of the snapshots' own: the studio
+//! draws there the snapshots of backgrounds it found in the disk cache, and makes the PNG
+//! bands of those it drew, so that neither waits in front of a card.
 //!
 //! **Keys.** A snapshot's key is a SHA-256 of the canvas size, the transform and every node
 //! drawn before it as usvg parsed them: their `Debug` form, which holds every coordinate,
