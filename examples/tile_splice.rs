@@ -3,11 +3,14 @@
 //! writes for a background tile can be made once and copied into any card whose tile (with
 //! the pixel left of it and the row above) is the background's. For each run of changed
 //! bands, this compares (a) the work the band encoder does today, every row filtered and
-//! compressed by fdeflate, with (b) only the changed tiles filtered and compressed, the
-//! background tiles' bits copied, and the Adler-32 combined. Each (b) stream is decompressed
-//! and checked against (a)'s bytes. `cargo run --release --example tile_splice [USERS]`
+//! compressed by fdeflate, with only the changed tiles filtered and coded, the background
+//! tiles' bits copied, and the Adler-32 combined: (b) the changed tiles compressed by fdeflate
+//! in spans and its bits spliced in, (c) written directly as literals with fdeflate's codes
+//! (read from its output; no runs). Each stream is decompressed and checked against (a)'s
+//! bytes. `cargo run --release --example tile_splice [USERS]`
 //!
-//! Both sides use the scalar `Paeth` below, so compare them with each other only.
+//! Every side uses the `Paeth` filter below (the library's arithmetic; its filter is private)
+//! and converts rows to RGB as a prototype does: compare the sides with each other only.
 
 use std::io::Read;
 use std::time::{Duration, Instant};
@@ -83,6 +86,44 @@ fn fdeflate_bits(data: &[u8], scratch: &mut Vec<u8>) -> (usize, u32) {
     let last = scratch[n - 5];
     let end = (n - 5) * 8 + (8 - last.leading_zeros() as usize);
     (end - EOB_BITS, adler)
+}
+
+/// fdeflate's code for each byte value as a literal (bits, length), read from its own output
+/// for one byte: it codes every byte with one constant table.
+fn literal_codes() -> Vec<(u64, u32)> {
+    let mut scratch = Vec::new();
+    (0..=255u8)
+        .map(|b| {
+            let (end, _) = fdeflate_bits(&[b], &mut scratch);
+            let n = end - HEADER_BITS;
+            let mut bits = Bits::default();
+            bits.append(&scratch, HEADER_BITS, n);
+            let (bytes, _) = bits.finish();
+            let mut word = [0u8; 8];
+            word[..bytes.len()].copy_from_slice(&bytes);
+            (u64::from_le_bytes(word), n as u32)
+        })
+        .collect()
+}
+
+/// Writes `data` as literals with fdeflate's codes (no runs), four codes a write.
+fn put_literals(data: &[u8], codes: &[(u64, u32)], out: &mut Bits) {
+    let mut chunks = data.chunks_exact(4);
+    for c in &mut chunks {
+        let (b0, n0) = codes[c[0] as usize];
+        let (b1, n1) = codes[c[1] as usize];
+        let (b2, n2) = codes[c[2] as usize];
+        let (b3, n3) = codes[c[3] as usize];
+        // Codes are at most 14 bits: four fit in one write.
+        out.put(
+            b0 | b1 << n0 | b2 << (n0 + n1) | b3 << (n0 + n1 + n2),
+            n0 + n1 + n2 + n3,
+        );
+    }
+    for &b in chunks.remainder() {
+        let (bits, n) = codes[b as usize];
+        out.put(bits, n);
+    }
 }
 
 fn adler_combine(first: u32, second: u32, len: u64) -> u32 {
@@ -202,14 +243,21 @@ fn main() -> anyhow::Result<()> {
         .take(n_users)
         .collect();
     let mut scratch = Vec::new();
+    let codes = literal_codes();
+    assert!(
+        codes.iter().all(|&(_, n)| n <= 14),
+        "a code longer than 14 bits"
+    );
     // fdeflate's header and end-of-block code, from an empty stream.
     fdeflate_bits(&[], &mut scratch);
     let empty = scratch.clone();
     println!(
-        "{} users; per template: encode work per card (median of 3), today's and tiled",
+        "{} users; per template: encode work per card (best of 3, median), today's, tiled \
+         with fdeflate's spans spliced, tiled with the codes written directly",
         users.len()
     );
-    let (mut sum_plain, mut sum_tiled, mut size_plain, mut size_tiled) = (0.0, 0.0, 0usize, 0usize);
+    let (mut sum_plain, mut sum_tiled, mut sum_direct) = (0.0, 0.0, 0.0);
+    let (mut size_plain, mut tiled_size) = (0usize, [0usize; 2]);
     let mut cards = 0;
     for t in renderer.templates().iter() {
         let Some(f) = t.formats.get("story") else {
@@ -222,7 +270,7 @@ fn main() -> anyhow::Result<()> {
         let bg = renderer.rasterize(t, f, "en", &empty_layer)?;
         let bg_rgb: Vec<Vec<u8>> = bg.data().chunks_exact(w * 4).map(rgb).collect();
         let tiles = tiles(&bg_rgb, w);
-        let (mut t_plain, mut t_tiled) = (Vec::new(), Vec::new());
+        let (mut t_plain, mut t_tiled, mut t_direct) = (Vec::new(), Vec::new(), Vec::new());
         for stats in &users {
             let source = cardfarm::Source {
                 stats,
@@ -245,7 +293,7 @@ fn main() -> anyhow::Result<()> {
                     }
                 }
             }
-            let mut best = (Duration::MAX, Duration::MAX);
+            let mut best = (Duration::MAX, Duration::MAX, Duration::MAX);
             for _ in 0..3 {
                 // (a) Today: every row of each run dropped to RGB, filtered and compressed.
                 let started = Instant::now();
@@ -267,104 +315,141 @@ fn main() -> anyhow::Result<()> {
                     plain_bytes.push(filtered);
                 }
                 let plain = started.elapsed();
-                // (b) Tiled: changed tiles filtered and compressed in spans, the rest copied.
-                let started = Instant::now();
-                let mut tiled_size = 0;
-                let mut streams = Vec::new();
-                for &(s, e) in &runs {
-                    let rows: Vec<Vec<u8>> = (s.saturating_sub(1)..e)
-                        .map(|r| rgb(&c[r * stride..(r + 1) * stride]))
-                        .collect();
-                    let off = usize::from(s > 0);
-                    let mut out = Bits::default();
-                    out.append(&empty, 0, HEADER_BITS);
-                    let (mut adler, mut span) = (1u32, Vec::new());
-                    let flush = |span: &mut Vec<u8>,
-                                 out: &mut Bits,
-                                 adler: &mut u32,
-                                 scratch: &mut Vec<u8>| {
-                        if !span.is_empty() {
-                            let (end, a) = fdeflate_bits(span, scratch);
-                            out.append(scratch, HEADER_BITS, end - HEADER_BITS);
+                // (b) Tiled: changed tiles filtered and compressed in spans, the rest copied;
+                // the spans by fdeflate (its bits spliced in), then (c) written directly as
+                // literals with fdeflate's codes.
+                let mut tiled_times = [Duration::ZERO; 2];
+                for (mode, direct) in [None, Some(&codes[..])].into_iter().enumerate() {
+                    let started = Instant::now();
+                    let mut streams = Vec::new();
+                    for &(s, e) in &runs {
+                        let rows: Vec<Vec<u8>> = (s.saturating_sub(1)..e)
+                            .map(|r| rgb(&c[r * stride..(r + 1) * stride]))
+                            .collect();
+                        let off = usize::from(s > 0);
+                        let mut out = Bits::default();
+                        out.append(&empty, 0, HEADER_BITS);
+                        let (mut adler, mut span) = (1u32, Vec::new());
+                        let flush = |span: &mut Vec<u8>,
+                                     out: &mut Bits,
+                                     adler: &mut u32,
+                                     scratch: &mut Vec<u8>| {
+                            if span.is_empty() {
+                                return;
+                            }
+                            let a = match direct {
+                                Some(codes) => {
+                                    put_literals(span, codes, out);
+                                    let mut sum = simd_adler32::Adler32::new();
+                                    sum.write(span);
+                                    sum.finish()
+                                }
+                                None => {
+                                    let (end, a) = fdeflate_bits(span, scratch);
+                                    out.append(scratch, HEADER_BITS, end - HEADER_BITS);
+                                    a
+                                }
+                            };
                             *adler = adler_combine(*adler, a, span.len() as u64);
                             span.clear();
-                        }
-                    };
-                    // Per row, whether each tile (with the pixel left of it) is the
-                    // background's: a row that is the background's needs no comparing.
-                    let n_tiles = w.div_ceil(TILE);
-                    let masks: Vec<Vec<bool>> = (s.saturating_sub(1)..e)
-                        .map(|rr| {
-                            if !differs[rr] {
-                                return vec![true; n_tiles];
+                        };
+                        // Per row, whether each tile (with the pixel left of it) is the
+                        // background's: a row that is the background's needs no comparing.
+                        let n_tiles = w.div_ceil(TILE);
+                        let masks: Vec<Vec<bool>> = (s.saturating_sub(1)..e)
+                            .map(|rr| {
+                                if !differs[rr] {
+                                    return vec![true; n_tiles];
+                                }
+                                (0..w)
+                                    .step_by(TILE)
+                                    .map(|x0| {
+                                        let lo = rr * stride + x0.saturating_sub(1) * 4;
+                                        let hi = rr * stride + (x0 + TILE).min(w) * 4;
+                                        c[lo..hi] == b[lo..hi]
+                                    })
+                                    .collect()
+                            })
+                            .collect();
+                        for r in s..e {
+                            let (fb, fbl, fa) = &tiles.filter_byte;
+                            flush(&mut span, &mut out, &mut adler, &mut scratch);
+                            out.append(fb, 0, *fbl);
+                            adler = adler_combine(adler, *fa, 1);
+                            for (k, x0) in (0..w).step_by(TILE).enumerate() {
+                                let x1 = (x0 + TILE).min(w);
+                                let row = r - s + off;
+                                if masks[row][k] && (r == 0 || masks[row - 1][k]) {
+                                    flush(&mut span, &mut out, &mut adler, &mut scratch);
+                                    let (bits, n, a, len) = &tiles.bits[r][k];
+                                    out.append(bits, 0, *n);
+                                    adler = adler_combine(adler, *a, *len);
+                                } else {
+                                    let up = (r > 0).then(|| rows[r - s + off - 1].as_slice());
+                                    paeth(&rows[r - s + off], up, x0 * 3, x1 * 3, &mut span);
+                                }
                             }
-                            (0..w)
-                                .step_by(TILE)
-                                .map(|x0| {
-                                    let lo = rr * stride + x0.saturating_sub(1) * 4;
-                                    let hi = rr * stride + (x0 + TILE).min(w) * 4;
-                                    c[lo..hi] == b[lo..hi]
-                                })
-                                .collect()
-                        })
-                        .collect();
-                    for r in s..e {
-                        let (fb, fbl, fa) = &tiles.filter_byte;
+                        }
                         flush(&mut span, &mut out, &mut adler, &mut scratch);
-                        out.append(fb, 0, *fbl);
-                        adler = adler_combine(adler, *fa, 1);
-                        for (k, x0) in (0..w).step_by(TILE).enumerate() {
-                            let x1 = (x0 + TILE).min(w);
-                            let row = r - s + off;
-                            if masks[row][k] && (r == 0 || masks[row - 1][k]) {
-                                flush(&mut span, &mut out, &mut adler, &mut scratch);
-                                let (bits, n, a, len) = &tiles.bits[r][k];
-                                out.append(bits, 0, *n);
-                                adler = adler_combine(adler, *a, *len);
-                            } else {
-                                let up = (r > 0).then(|| rows[r - s + off - 1].as_slice());
-                                paeth(&rows[r - s + off], up, x0 * 3, x1 * 3, &mut span);
-                            }
-                        }
+                        out.append(&empty, HEADER_BITS, EOB_BITS);
+                        let (mut bytes, _) = out.finish();
+                        bytes.extend_from_slice(&adler.to_be_bytes());
+                        tiled_size[mode] += bytes.len();
+                        streams.push(bytes);
                     }
-                    flush(&mut span, &mut out, &mut adler, &mut scratch);
-                    out.append(&empty, HEADER_BITS, EOB_BITS);
-                    let (mut bytes, _) = out.finish();
-                    bytes.extend_from_slice(&adler.to_be_bytes());
-                    tiled_size += bytes.len();
-                    streams.push(bytes);
+                    tiled_times[mode] = started.elapsed();
+                    for (stream, expected) in streams.iter().zip(&plain_bytes) {
+                        let mut decoded = Vec::new();
+                        flate2::read::ZlibDecoder::new(&stream[..])
+                            .read_to_end(&mut decoded)
+                            .expect("the tiled stream decodes");
+                        assert!(&decoded == expected, "{}: other bytes", t.name);
+                    }
                 }
-                let tiled = started.elapsed();
-                for (stream, expected) in streams.iter().zip(&plain_bytes) {
-                    let mut decoded = Vec::new();
-                    flate2::read::ZlibDecoder::new(&stream[..])
-                        .read_to_end(&mut decoded)
-                        .expect("the tiled stream decodes");
-                    assert!(&decoded == expected, "{}: other bytes", t.name);
-                }
-                best = (best.0.min(plain), best.1.min(tiled));
+                best = (
+                    best.0.min(plain),
+                    best.1.min(tiled_times[0]),
+                    best.2.min(tiled_times[1]),
+                );
                 size_plain += plain_size;
-                size_tiled += tiled_size;
             }
             t_plain.push(best.0.as_secs_f64() * 1e3);
             t_tiled.push(best.1.as_secs_f64() * 1e3);
+            t_direct.push(best.2.as_secs_f64() * 1e3);
             cards += 1;
         }
         let median = |v: &mut Vec<f64>| {
             v.sort_by(f64::total_cmp);
             v[v.len() / 2]
         };
-        let (p, q) = (median(&mut t_plain), median(&mut t_tiled));
-        println!("  {:16} {p:6.2} ms  {q:6.2} ms  {:.2}x", t.name, q / p);
+        let (p, q, d) = (
+            median(&mut t_plain),
+            median(&mut t_tiled),
+            median(&mut t_direct),
+        );
+        println!(
+            "  {:16} {p:6.2} ms  {q:6.2} ms {:.2}x  {d:6.2} ms {:.2}x",
+            t.name,
+            q / p,
+            d / p
+        );
         sum_plain += t_plain.iter().sum::<f64>();
         sum_tiled += t_tiled.iter().sum::<f64>();
+        sum_direct += t_direct.iter().sum::<f64>();
     }
+    let n = cards as f64;
     println!(
-        "  all ({cards} cards)   {:6.2} ms  {:6.2} ms  {:.2}x mean; bytes of the changed bands {:.3}x",
-        sum_plain / cards as f64,
-        sum_tiled / cards as f64,
+        "  all ({cards} cards)   {:6.2} ms  {:6.2} ms {:.2}x  {:6.2} ms {:.2}x (means)",
+        sum_plain / n,
+        sum_tiled / n,
         sum_tiled / sum_plain,
-        size_tiled as f64 / size_plain as f64
+        sum_direct / n,
+        sum_direct / sum_plain,
+    );
+    println!(
+        "  bytes of the changed bands against today's: {:.3}x spliced, {:.3}x direct",
+        tiled_size[0] as f64 / size_plain as f64,
+        tiled_size[1] as f64 / size_plain as f64
     );
     Ok(())
 }
