@@ -10,6 +10,8 @@
 
 mod bands;
 mod filter;
+mod huffman;
+mod tiles;
 mod zlib;
 
 pub(crate) use bands::BACKGROUND_LEVEL;

@@ -12,9 +12,12 @@
 //! the background's rows, and the rest are the card's rows, filtered and compressed.
 
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use tiny_skia::Pixmap;
 
+use super::huffman::Codes;
+use super::tiles::{self, BandTiles};
 use super::zlib::{self, Stream, Sum};
 use super::{drop_alpha, filter, Png};
 use crate::error::{Error, Result};
@@ -32,6 +35,8 @@ pub struct Bands {
     /// Each band's piece: where it lies in `pieces`, and the sum of its filtered bytes.
     bands: Vec<(Range<usize>, Sum)>,
     pieces: Vec<u8>,
+    /// Each band's tiles, coded the first time a card changes that band.
+    tiles: Vec<OnceLock<BandTiles>>,
 }
 
 impl std::fmt::Debug for Bands {
@@ -51,9 +56,7 @@ type Piece = (Vec<u8>, Sum);
 /// One thread's buffers, reused card after card.
 #[derive(Default)]
 struct Scratch {
-    rgb: Vec<u8>,
-    filtered: Vec<u8>,
-    deflate: Vec<u8>,
+    tiles: tiles::Scratch,
     differs: Vec<bool>,
 }
 
@@ -118,6 +121,7 @@ impl Bands {
         Ok(Some(Bands {
             width: background.width(),
             height: background.height(),
+            tiles: empty_tiles(bands.len()),
             bands,
             pieces,
         }))
@@ -219,6 +223,7 @@ impl Bands {
         Some(Bands {
             width,
             height,
+            tiles: empty_tiles(bands.len()),
             bands,
             pieces: pieces.to_vec(),
         })
@@ -290,10 +295,21 @@ impl Bands {
         }
         SCRATCH.with_borrow_mut(|scratch| {
             let runs = self.dirty_runs(card, background, spans, &mut scratch.differs);
+            let codes = Codes::get()?;
+            let source = tiles::Source {
+                card,
+                background,
+                codes,
+                band_rows: BAND_ROWS,
+                band_tiles: |band: usize| {
+                    self.tiles[band]
+                        .get_or_init(|| BandTiles::code(background, self.band_rows(band), codes))
+                },
+            };
             if threads > 1 {
-                self.write_parallel(card, &runs, threads, scratch)
+                self.write_parallel(&source, &runs, threads, scratch)
             } else {
-                self.write_runs(card, &runs, scratch)
+                self.write_runs(&source, &runs, scratch)
             }
         })
     }
@@ -340,26 +356,28 @@ impl Bands {
         runs
     }
 
-    /// The PNG: the background's pieces, and the card's rows compressed for the `runs` of
-    /// bands that differ, each run as one piece written straight into the stream.
-    fn write_runs(
+    /// Rows of band `band`.
+    fn band_rows(&self, band: usize) -> Range<usize> {
+        let h = self.height as usize;
+        (band * BAND_ROWS).min(h)..((band + 1) * BAND_ROWS).min(h)
+    }
+
+    /// Rows of a run of bands.
+    fn run_rows(&self, run: &Range<usize>) -> Range<usize> {
+        self.band_rows(run.start).start..self.band_rows(run.end - 1).end
+    }
+
+    /// The PNG: the background's pieces, and the card's pieces for the `runs` of bands that
+    /// differ, each run as one piece written straight into the stream.
+    fn write_runs<'a>(
         &self,
-        card: &Pixmap,
+        source: &tiles::Source<'a, impl Fn(usize) -> &'a BandTiles>,
         runs: &[Range<usize>],
         scratch: &mut Scratch,
     ) -> Result<Option<Png>> {
-        let Scratch {
-            rgb,
-            filtered,
-            deflate,
-            ..
-        } = scratch;
+        let Scratch { tiles, differs } = scratch;
         self.assemble(runs, |stream, run| {
-            if !self.filter_run(card, run, rgb, filtered) {
-                return Ok(false);
-            }
-            stream.compress(filtered, deflate)?;
-            Ok(true)
+            Ok(stream.write(|out| source.write_piece(self.run_rows(&run), differs, tiles, out)))
         })
     }
 
@@ -368,9 +386,9 @@ impl Bands {
     /// to the least loaded thread). Each run is still one piece, compressed as
     /// [`write_runs`](Self::write_runs) compresses it, so the bytes are the same; one long run leaves
     /// the other threads idle.
-    fn write_parallel(
+    fn write_parallel<'a>(
         &self,
-        card: &Pixmap,
+        source: &tiles::Source<'a, impl Fn(usize) -> &'a BandTiles + Sync>,
         runs: &[Range<usize>],
         threads: usize,
         scratch: &mut Scratch,
@@ -389,7 +407,7 @@ impl Bands {
         // Helpers that would compress a few bands only cost their start.
         parts.retain(|(bands, _)| *bands >= MIN_PART_BANDS);
         if parts.len() < 2 {
-            return self.write_runs(card, runs, scratch);
+            return self.write_runs(source, runs, scratch);
         }
         // Whatever was too small for a helper of its own goes to this thread.
         let assigned: usize = parts.iter().map(|(_, runs)| runs.len()).sum();
@@ -402,12 +420,16 @@ impl Bands {
             parts[0].1.extend(rest);
         }
         let (first, rest) = parts.split_first().expect("two parts at least");
+        let Scratch { tiles, differs } = scratch;
+        let differs = &*differs;
         let compressed: Vec<Result<Option<Part>>> = std::thread::scope(|s| {
             let helpers: Vec<_> = rest
                 .iter()
-                .map(|(_, mine)| s.spawn(move || self.compress_part(card, runs, mine, None)))
+                .map(|(_, mine)| {
+                    s.spawn(move || self.compress_part(source, runs, mine, differs, None))
+                })
                 .collect();
-            let mut all = vec![self.compress_part(card, runs, &first.1, Some(scratch))];
+            let mut all = vec![self.compress_part(source, runs, &first.1, differs, Some(tiles))];
             all.extend(helpers.into_iter().map(|h| {
                 h.join()
                     .unwrap_or_else(|_| Err(Error::Encode("a band thread panicked".into())))
@@ -435,32 +457,28 @@ impl Bands {
         })
     }
 
-    /// Filters and compresses the card's rows of `runs[i]` for each `i` in `mine`, each run
-    /// as one piece; `None` when a row has a translucent pixel.
-    fn compress_part(
+    /// Writes the card's piece of `runs[i]` for each `i` in `mine`; `None` when a changed tile
+    /// has a translucent pixel.
+    fn compress_part<'a>(
         &self,
-        card: &Pixmap,
+        source: &tiles::Source<'a, impl Fn(usize) -> &'a BandTiles>,
         runs: &[Range<usize>],
         mine: &[usize],
-        scratch: Option<&mut Scratch>,
+        differs: &[bool],
+        scratch: Option<&mut tiles::Scratch>,
     ) -> Result<Option<Part>> {
-        let mut own = Scratch::default();
+        let mut own = tiles::Scratch::default();
         let scratch = scratch.unwrap_or(&mut own);
         let mut part = Part {
             out: Vec::new(),
             pieces: Vec::with_capacity(mine.len()),
         };
         for &i in mine {
-            if !self.filter_run(
-                card,
-                runs[i].clone(),
-                &mut scratch.rgb,
-                &mut scratch.filtered,
-            ) {
-                return Ok(None);
-            }
             let start = part.out.len();
-            let sum = zlib::fast(&scratch.filtered, &mut part.out, &mut scratch.deflate)?;
+            let rows = self.run_rows(&runs[i]);
+            let Some(sum) = source.write_piece(rows, differs, scratch, &mut part.out) else {
+                return Ok(None);
+            };
             part.pieces.push((i, start..part.out.len(), sum));
         }
         Ok(Some(part))
@@ -506,37 +524,11 @@ impl Bands {
         chunk(&mut out, b"IEND", |_| {});
         Ok(Some(Png(out)))
     }
+}
 
-    /// The card's rows of a run of bands, as RGB (with the row above the run) in `rgb` and
-    /// `Paeth` filtered in `filtered`; `false` when a row has a translucent pixel.
-    fn filter_run(
-        &self,
-        card: &Pixmap,
-        run: Range<usize>,
-        rgb: &mut Vec<u8>,
-        filtered: &mut Vec<u8>,
-    ) -> bool {
-        let (w, h) = (self.width as usize, self.height as usize);
-        let stride = w * 3;
-        let start = run.start * BAND_ROWS;
-        let end = (run.end * BAND_ROWS).min(h);
-        // The row above the run too: `Paeth` reads it.
-        let from = start.saturating_sub(1);
-        let rows = &card.data()[from * w * 4..end * w * 4];
-        rgb.resize(rows.len() / 4 * 3, 0);
-        if !drop_alpha(rows, rgb) {
-            return false;
-        }
-        let (above, rows) = if start == 0 {
-            (None, &rgb[..])
-        } else {
-            let (above, rows) = rgb.split_at(stride);
-            (Some(above), rows)
-        };
-        filtered.clear();
-        filter::paeth(rows, above, stride, filtered);
-        true
-    }
+/// No band's tiles coded yet.
+fn empty_tiles(bands: usize) -> Vec<OnceLock<BandTiles>> {
+    (0..bands).map(|_| OnceLock::new()).collect()
 }
 
 /// The fewest bands a helper thread compresses: fewer do not repay starting it (tens of

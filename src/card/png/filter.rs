@@ -30,7 +30,7 @@ pub fn paeth(rows: &[u8], above: Option<&[u8]>, stride: usize, out: &mut Vec<u8>
     }
 }
 
-fn filter_row(previous: &[u8], current: &[u8], output: &mut [u8]) {
+pub(super) fn filter_row(previous: &[u8], current: &[u8], output: &mut [u8]) {
     let n = current.len().min(BPP);
     for i in 0..n {
         // No left neighbour: the predictor is the byte above.

@@ -6,8 +6,8 @@
 //! back into another (each starts a fresh compressor). [`Stream`] joins such pieces, adds one
 //! empty final block, and combines the pieces' Adler-32s without reading their bytes again.
 //!
-//! Two compressors make pieces: [`fast`] (fdeflate, at render time) and [`strong`] (zlib,
-//! once per background).
+//! Two coders make pieces: a card's tiles with fdeflate's codes at render time
+//! ([`super::tiles`]), and [`strong`] (zlib, once per background).
 
 use crate::error::{Error, Result};
 
@@ -55,6 +55,25 @@ pub struct Sum {
 impl Sum {
     pub const EMPTY: Sum = Sum { adler: 1, len: 0 };
 
+    /// The sum of the bytes that `longer` has after `self`, when `self` is the sum of the
+    /// first bytes of what `longer` sums (zlib's combine, undone).
+    pub fn until(self, longer: Sum) -> Sum {
+        let len = longer.len - self.len;
+        let (a1, a2) = (u64::from(self.adler & 0xFFFF), u64::from(self.adler >> 16));
+        let (b1, b2) = (
+            u64::from(longer.adler & 0xFFFF),
+            u64::from(longer.adler >> 16),
+        );
+        // Joined: s1 = a1 + q1 - 1 and s2 = a2 + q2 + len·(a1 - 1), modulo BASE.
+        let q1 = (b1 + BASE + 1 - a1) % BASE;
+        let shift = (len % BASE) * ((a1 + BASE - 1) % BASE) % BASE;
+        let q2 = (b2 + 2 * BASE - a2 - shift) % BASE;
+        Sum {
+            adler: (q1 | q2 << 16) as u32,
+            len,
+        }
+    }
+
     /// The sum of `self`'s bytes followed by `next`'s.
     pub fn then(self, next: Sum) -> Sum {
         Sum {
@@ -86,11 +105,16 @@ impl<'a> Stream<'a> {
         self.sum = self.sum.then(sum);
     }
 
-    /// Compresses `data` with [`fast`] straight into the stream.
-    pub fn compress(&mut self, data: &[u8], scratch: &mut Vec<u8>) -> Result<()> {
-        let sum = fast(data, self.out, scratch)?;
-        self.sum = self.sum.then(sum);
-        Ok(())
+    /// Appends the piece `write` writes straight into the stream and returns the sum of;
+    /// `false` when it wrote none (and nothing).
+    pub fn write(&mut self, write: impl FnOnce(&mut Vec<u8>) -> Option<Sum>) -> bool {
+        match write(self.out) {
+            Some(sum) => {
+                self.sum = self.sum.then(sum);
+                true
+            }
+            None => false,
+        }
     }
 
     /// Ends the stream: the final block and the Adler-32 of everything pushed.
@@ -102,43 +126,6 @@ impl<'a> Stream<'a> {
 
 pub(super) fn fault(message: impl std::fmt::Display) -> Error {
     Error::Encode(format!("band compression: {message}"))
-}
-
-/// Compresses `data` with fdeflate as a piece, appended to `out`; `scratch` is reused.
-///
-/// fdeflate writes a whole zlib stream: its header, one final block, the end-of-block code,
-/// zero padding to a byte, and the Adler-32. Its block header's first bit is the "final"
-/// flag, cleared here; its end-of-block code (a fixed 12-bit code, the same in every stream
-/// it writes) ends in a 1 bit, so the zero bits above the last byte's highest set bit are the
-/// padding. An empty stored block after the code aligns the piece: its three header bits fit
-/// in that padding when there are three or more, else in one more zero byte.
-pub fn fast(data: &[u8], out: &mut Vec<u8>, scratch: &mut Vec<u8>) -> Result<Sum> {
-    scratch.clear();
-    let mut compressor = fdeflate::Compressor::new(&mut *scratch).map_err(fault)?;
-    compressor.write_data(data).map_err(fault)?;
-    compressor.finish().map_err(fault)?;
-    let n = scratch.len();
-    let (Some(deflate), Some(trailer)) = (scratch.get(2..n.wrapping_sub(4)), scratch.get(n - 4..))
-    else {
-        return Err(fault("fdeflate wrote a stream too short to be one"));
-    };
-    let adler = u32::from_be_bytes([trailer[0], trailer[1], trailer[2], trailer[3]]);
-    let (Some(&first), Some(&last)) = (deflate.first(), deflate.last()) else {
-        return Err(fault("fdeflate wrote no block"));
-    };
-    if first & 1 != 1 || last == 0 {
-        return Err(fault("fdeflate's block no longer has the expected form"));
-    }
-    out.push(first & !1);
-    out.extend_from_slice(&deflate[1..]);
-    if last.leading_zeros() < 3 {
-        out.push(0);
-    }
-    out.extend_from_slice(&SYNC);
-    Ok(Sum {
-        adler,
-        len: data.len() as u64,
-    })
 }
 
 /// Compresses `data` as a piece with zlib at `level` (0–9): slower than [`fast`] and smaller,
@@ -228,18 +215,51 @@ mod tests {
     }
 
     #[test]
-    fn fast_and_strong_pieces_of_any_length_join_into_one_valid_stream() {
-        // Lengths that end fdeflate's last byte at every bit position, and empty pieces.
+    fn the_sum_until_a_longer_prefix_is_the_sum_of_the_bytes_between() {
+        let data = sample(300_000, 9);
+        let sum = |bytes: &[u8]| Sum {
+            adler: simd_adler32::adler32(&bytes),
+            len: bytes.len() as u64,
+        };
+        for (a, b) in [
+            (0, 0),
+            (0, 10),
+            (5, 5),
+            (3, 70_000),
+            (65_521, 200_000),
+            (1, 300_000),
+        ] {
+            assert_eq!(
+                sum(&data[..a]).until(sum(&data[..b])),
+                sum(&data[a..b]),
+                "{a}..{b}"
+            );
+        }
+    }
+
+    #[test]
+    fn coded_and_strong_pieces_of_any_length_join_into_one_valid_stream() {
+        // Lengths that end a piece's last code at every bit position, and empty pieces.
+        let codes = super::super::huffman::Codes::get().unwrap();
+        let coded = |data: &[u8], out: &mut Vec<u8>| {
+            let mut bits = super::super::huffman::BitWriter::new(out);
+            codes.open(&mut bits);
+            codes.code(data, &mut bits);
+            codes.close(&mut bits);
+            Some(Sum {
+                adler: simd_adler32::adler32(&data),
+                len: data.len() as u64,
+            })
+        };
         let lengths: Vec<usize> = (0..40).chain([255, 1000, 4097, 65_536, 100_001]).collect();
         for (i, &n) in lengths.iter().enumerate() {
             let pieces = [sample(n, i as u32), sample(n / 2 + 1, 7), sample(n, 3)];
             let mut out = Vec::new();
-            let mut scratch = Vec::new();
             let mut stream = Stream::new(&mut out);
-            stream.compress(&pieces[0], &mut scratch).unwrap();
+            assert!(stream.write(|out| coded(&pieces[0], out)));
             let (strong_piece, sum) = strong(&pieces[1], 9).unwrap();
             stream.push(&strong_piece, sum);
-            stream.compress(&pieces[2], &mut scratch).unwrap();
+            assert!(stream.write(|out| coded(&pieces[2], out)));
             stream.finish();
             assert_eq!(inflate(&out), pieces.concat(), "length {n}");
         }
