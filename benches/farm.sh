@@ -5,7 +5,10 @@
 #
 #   cargo build --release && benches/farm.sh [ROUNDS] [BIN] [OLD_BIN]
 #
-# WORKER_ARGS (environment) adds flags to every worker, e.g. "--warm-locales all".
+# WORKER_ARGS (environment) adds flags to every worker, e.g. "--warm-locales all"; OLD_WORKER_ARGS
+# to the OLD_BIN's workers (none by default: an older build may not know the newer flags).
+# OLD_DIR: the older build's checkout, where its commands run, so that it reads its own
+# templates and fonts (a build before the templates were embedded reads them from there).
 # ROUNDS (default 7) rounds; BIN defaults to target/release/cardfarm. With OLD_BIN (a release
 # build of another commit, to compare with), each round also runs batch and workers of that build, the order of each pair
 # alternating round by round. Needs NATS with JetStream on 127.0.0.1:4222, /dev/shm and python3.
@@ -20,13 +23,18 @@ CORES=$(nproc)
 WORK=$(mktemp -d /dev/shm/cardfarm-bench.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 
-rate() { grep -oE '[0-9.]+ cards/s' | head -1 | cut -d' ' -f1; }
+# The last figure: an older build's batch also prints its progress in cards/s.
+rate() { grep -oE '[0-9.]+ cards/s' | tail -1 | cut -d' ' -f1; }
 
 bench() { "$1" bench -n 588 "${@:2}" 2>&1 | rate; }
 
+# Where a build's commands run: OLD_DIR for the older build, else this checkout.
+dir_of() { if [[ $1 == "$OLD" && -n ${OLD_DIR:-} ]]; then echo "$OLD_DIR"; else echo .; fi; }
+
 batch() {
     rm -rf "$WORK/batch"
-    "$1" batch --out "$WORK/batch" --formats story --report "$WORK/failures.jsonl" 2>&1 | rate
+    (cd "$(dir_of "$1")" && "$1" batch --out "$WORK/batch" --formats story \
+        --report "$WORK/failures.jsonl") 2>&1 | rate
 }
 
 # Deletes streams over the plain NATS protocol (the JetStream API is request/reply on subjects).
@@ -48,15 +56,18 @@ EOF
 # farm's rate from a full queue, as in production. `live`: timed from the start of `enqueue`,
 # which first loads the fonts to check the plan. Either way, to the last PNG written.
 workers() {
-    local bin=$1 mode=$2 stream=bench$RANDOM$RANDOM out=$WORK/workers
+    local bin=$1 mode=$2 stream=bench$RANDOM$RANDOM out=$WORK/workers args=${WORKER_ARGS:-}
+    [[ $bin == "$OLD" ]] && args=${OLD_WORKER_ARGS:-}
+    local dir
+    dir=$(dir_of "$bin")
     rm -rf "$out"
     mkdir -p "$out"
     local pids=()
     rm -f "$WORK"/worker*.log
     for i in $(seq 1 "$CORES"); do
-        # shellcheck disable=SC2086 # WORKER_ARGS is a list of flags
-        "$bin" worker --concurrency 1 --exit-when-empty --stream "$stream" --out "$out" \
-            ${WORKER_ARGS:-} >"$WORK/worker$i.log" 2>&1 &
+        # shellcheck disable=SC2086 # the worker arguments are a list of flags
+        (cd "$dir" && exec "$bin" worker --concurrency 1 --exit-when-empty --stream "$stream" \
+            --out "$out" $args) >"$WORK/worker$i.log" 2>&1 &
         pids+=($!)
     done
     until [[ $(cat "$WORK"/worker*.log | grep -c "worker started") == "$CORES" ]]; do
@@ -66,12 +77,12 @@ workers() {
     local t0
     if [[ $mode == full ]]; then
         kill -STOP "${pids[@]}"
-        "$bin" enqueue --stream "$stream" --formats story >/dev/null 2>&1
+        (cd "$dir" && "$bin" enqueue --stream "$stream" --formats story) >/dev/null 2>&1
         t0=$(date +%s.%N)
         kill -CONT "${pids[@]}"
     else
         t0=$(date +%s.%N)
-        "$bin" enqueue --stream "$stream" --formats story >/dev/null 2>&1
+        (cd "$dir" && "$bin" enqueue --stream "$stream" --formats story) >/dev/null 2>&1
     fi
     wait "${pids[@]}"
     delete_streams "$stream" "$stream-dead"

@@ -492,7 +492,10 @@ impl Bands {
         runs: &[Range<usize>],
         mut piece: impl FnMut(&mut Stream, Range<usize>) -> Result<bool>,
     ) -> Result<Option<Png>> {
-        let mut out = Vec::with_capacity(self.pieces.len() + 4096);
+        // A card is larger than its background (its changed bands are coded for speed):
+        // room for it up front, so the PNG is not copied as it grows. Pages never written
+        // cost nothing.
+        let mut out = Vec::with_capacity(2 * self.pieces.len() + 4096);
         out.extend_from_slice(&SIGNATURE);
         self.ihdr(&mut out);
         let opaque = chunk(&mut out, b"IDAT", |out| -> Result<bool> {
