@@ -6,7 +6,7 @@
 //!
 //! A card drawn over a cached background is encoded by [`Bands`] instead: the background's
 //! rows are compressed once, and only the bands the layer changed at render time
-//! ([`bands`]). [`encode`] is the whole-image encoder for everything else.
+//! ([`bands`]), mostly from the background's tiles coded beforehand ([`tiles`]). [`encode`] is the whole-image encoder for everything else.
 
 mod bands;
 mod filter;

@@ -4,8 +4,8 @@
 //! Most rows of a card are its background's rows byte for byte. A background's rows are
 //! filtered and compressed once, in bands of [`BAND_ROWS`] rows, each band a zlib piece that
 //! joins any other ([`super::zlib`]). A card's encoder then finds the rows that differ from the
-//! background, compresses the bands they fall in with the fast compressor, and copies every
-//! other band's piece as it is. `Paeth` filters a row against the one above it, so a band is
+//! background, writes the bands they fall in from the background's tiles and the card's
+//! changed ones ([`super::tiles`]), and copies every other band's piece as it is. `Paeth` filters a row against the one above it, so a band is
 //! the background's only when its rows *and the row above it* are.
 //!
 //! The decoded pixels are the card's exactly, whatever the split: the background's bands are
