@@ -45,7 +45,7 @@ fn main() {
         let found = dataset.lookup("demo").expect("demo");
         mark("dataset lookup", &mut times);
         renderer
-            .warm_cards(
+            .cache_cards(
                 &[("top-artists".into(), "story".into())],
                 &[found.stats.locale().to_string()],
             )

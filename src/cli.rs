@@ -135,19 +135,24 @@ impl Setup {
     }
 
     /// A renderer for a long-running job, with the backgrounds of `cards` (template, format)
-    /// in `locales` made ready up front: read from the cache, or rasterized (and kept there).
-    /// The others are made on first use. Also returns a line saying what that took.
+    /// in `locales` made ready up front: read from the cache, or rasterized (and kept there),
+    /// and ready to encode cards over ([`Renderer::warm_cards`]) unless `only_cache`. The
+    /// others are made on first use. Also returns a line saying what that took.
     pub fn warm(
         &self,
         renderer: Renderer,
         cards: &[(String, String)],
         locales: &[String],
+        only_cache: bool,
     ) -> anyhow::Result<(Arc<Renderer>, String)> {
         use anyhow::Context;
         let started = std::time::Instant::now();
-        renderer
-            .warm_cards(cards, locales)
-            .context("rasterizing template backgrounds")?;
+        if only_cache {
+            renderer.cache_cards(cards, locales)
+        } else {
+            renderer.warm_cards(cards, locales)
+        }
+        .context("rasterizing template backgrounds")?;
         let counts = renderer.cache().map(|c| c.counts()).unwrap_or_default();
         let refused = match counts.rejected {
             0 => String::new(),
@@ -244,7 +249,7 @@ impl WarmArgs {
         };
         let cards = selected_cards(&renderer, &selection)?;
         let locales = locales(&renderer, &self.warm_locales)?;
-        setup.warm(renderer, &cards, &locales)
+        setup.warm(renderer, &cards, &locales, false)
     }
 }
 

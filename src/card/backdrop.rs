@@ -47,6 +47,15 @@ impl Backdrop {
         png::encode(card)
     }
 
+    /// Codes every band's tiles now ([`Bands::code_tiles`]), so that the first cards over
+    /// this background are as quick as the later ones.
+    pub fn code_tiles(&self) -> Result<()> {
+        match &self.bands {
+            Some(bands) => bands.code_tiles(&self.pixmap),
+            None => Ok(()),
+        }
+    }
+
     /// The rows of a card over this background that must hold the card's pixels for
     /// [`encode_spans`](Self::encode_spans) when its layer can change only `touched`
     /// ([`Bands::spans`]); `None` without bands (a translucent background).

@@ -193,13 +193,25 @@ impl Renderer {
         self.warm_cards(&all, &[locale.to_string()])
     }
 
+    /// Makes ready now the backgrounds of `cards` (template, format) in each of `locales`,
+    /// for cards to be rendered over them: [`cache_cards`](Self::cache_cards), and their bands'
+    /// tiles coded (about 2 MB a story background; see `png::tiles`), which the first cards
+    /// would otherwise do.
+    pub fn warm_cards(&self, cards: &[(String, String)], locales: &[String]) -> Result<()> {
+        self.ready(cards, locales, true)
+    }
+
     /// Makes ready now the backgrounds of `cards` (template, format) in each of `locales`:
     /// from the cache when it has them, else rasterized (and kept in the cache). The blurred
     /// glows make a raster the slowest part of start-up (about a second each on one core), so
     /// the work is shared out over one thread per core. Locales with the same catalog share a
     /// background and are made once. Fails on an unknown template or format, or the first
     /// broken background.
-    pub fn warm_cards(&self, cards: &[(String, String)], locales: &[String]) -> Result<()> {
+    pub fn cache_cards(&self, cards: &[(String, String)], locales: &[String]) -> Result<()> {
+        self.ready(cards, locales, false)
+    }
+
+    fn ready(&self, cards: &[(String, String)], locales: &[String], tiles: bool) -> Result<()> {
         let mut primaries: Vec<String> = locales
             .iter()
             .map(|l| self.templates.catalogs().primary(l).to_string())
@@ -223,7 +235,10 @@ impl Renderer {
                         let Some((t, f, locale)) = all.get(i) else {
                             return Ok(());
                         };
-                        guard(&t.name, || self.background(t, f, locale))?;
+                        let backdrop = guard(&t.name, || self.background(t, f, locale))?;
+                        if let Some(backdrop) = backdrop.filter(|_| tiles) {
+                            backdrop.code_tiles()?;
+                        }
                     })
                 })
                 .collect();

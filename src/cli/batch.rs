@@ -56,7 +56,7 @@ pub fn run(args: Args, setup: &super::Setup) -> anyhow::Result<ExitCode> {
         .locale
         .clone()
         .unwrap_or_else(|| cardfarm::card::catalog::REFERENCE.to_string());
-    let (renderer, warmed) = setup.warm(renderer, &selected, &[locale])?;
+    let (renderer, warmed) = setup.warm(renderer, &selected, &[locale], false)?;
     eprintln!("{warmed}");
     let concurrency = args
         .concurrency

@@ -48,7 +48,7 @@ pub fn run(args: Args, setup: &super::Setup) -> anyhow::Result<ExitCode> {
     let renderer = setup.load()?;
     let cards = super::selected_cards(&renderer, &args.cards.selection())?;
     let locales = super::locales(&renderer, &args.locales)?;
-    let (renderer, warmed) = setup.warm(renderer, &cards, &locales)?;
+    let (renderer, warmed) = setup.warm(renderer, &cards, &locales, true)?;
     eprintln!("{warmed}");
     let counts = cache.counts();
     eprintln!(

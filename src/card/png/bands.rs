@@ -127,6 +127,17 @@ impl Bands {
         }))
     }
 
+    /// Codes the tiles of every band now, rather than when a card first changes the band:
+    /// for a process that makes its backgrounds ready before its first card. `background`
+    /// is the pixmap these bands were made from.
+    pub fn code_tiles(&self, background: &Pixmap) -> Result<()> {
+        let codes = Codes::get()?;
+        for (band, tiles) in self.tiles.iter().enumerate() {
+            tiles.get_or_init(|| BandTiles::code(background, self.band_rows(band), codes));
+        }
+        Ok(())
+    }
+
     /// Compressed bytes of all the background's bands.
     pub fn compressed_len(&self) -> usize {
         self.pieces.len()
@@ -626,6 +637,43 @@ mod tests {
             }
             let png = bands.encode(&card, &bg).unwrap().expect("an opaque card");
             assert_eq!(decode(&png), rgb(&card), "rows {rows:?}");
+        }
+    }
+
+    #[test]
+    fn ink_at_tile_edges_decodes_and_tiles_coded_ahead_make_the_same_cards() {
+        // Five tiles a row, the last one short.
+        let (w, h) = (300, 4 * BAND_ROWS as u32);
+        let bg = background(w, h);
+        let ink = tiny_skia::ColorU8::from_rgba(10, 250, 10, 255).premultiply();
+        let b = BAND_ROWS as u32;
+        // A tile's first and last pixel, the pixel left of a tile (its `Paeth` neighbour), a
+        // row's ends, the row above a band and the row below one.
+        let dots: Vec<(u32, u32)> = vec![
+            (0, 0),
+            (63, 3),
+            (64, 3),
+            (127, b - 1),
+            (128, b),
+            (w - 1, b + 5),
+            (255, 2 * b + 1),
+            (256, 2 * b + 1),
+            (191, h - 1),
+        ];
+        let ahead = Bands::prepare(&bg).unwrap().unwrap();
+        ahead.code_tiles(&bg).unwrap();
+        for n in 0..=dots.len() {
+            let mut card = bg.clone();
+            for &(x, y) in &dots[..n] {
+                card.pixels_mut()[(y * w + x) as usize] = ink;
+            }
+            let on_first_use = Bands::prepare(&bg).unwrap().unwrap();
+            let png = on_first_use
+                .encode(&card, &bg)
+                .unwrap()
+                .expect("an opaque card");
+            assert_eq!(decode(&png), rgb(&card), "{n} dots");
+            assert_eq!(ahead.encode(&card, &bg).unwrap(), Some(png), "{n} dots");
         }
     }
 

@@ -42,13 +42,14 @@ pub struct BandTiles {
 }
 
 /// Where a tile's codes lie in [`BandTiles::bits`] (from its first non-zero byte to its last;
-/// empty for a tile of zeros), and the zeros before and after them.
+/// empty for a tile of zeros), and the zeros before and after them. `u32`: a band's bits
+/// and a tile's bytes are far below 4 G, and a story background holds 30,000 tiles.
 #[derive(Clone, Copy)]
 struct Tile {
-    start: usize,
-    end: usize,
-    lead: usize,
-    trail: usize,
+    start: u32,
+    end: u32,
+    lead: u32,
+    trail: u32,
 }
 
 impl BandTiles {
@@ -85,11 +86,12 @@ impl BandTiles {
         for (i, &(lead, middle, trail)) in parts.iter().enumerate() {
             let start = bits.position();
             codes.code(middle, &mut bits);
+            let narrow = |n: usize| u32::try_from(n).expect("a band's bits fit in u32");
             band.tiles.push(Tile {
-                start,
-                end: bits.position(),
-                lead,
-                trail,
+                start: narrow(start),
+                end: narrow(bits.position()),
+                lead: narrow(lead),
+                trail: narrow(trail),
             });
             band.sums.push(sum);
             sum = sum.then(sum_of(bytes[i]));
@@ -117,12 +119,13 @@ impl BandTiles {
         let (first, last) = (self.tiles[range.start], self.tiles[range.end - 1]);
         if first.start == last.end {
             // One tile of zeros.
-            *pending += first.lead + last.trail;
+            *pending += (first.lead + last.trail) as usize;
         } else {
-            *pending += first.lead;
+            *pending += first.lead as usize;
             codes.flush(pending, bits);
-            bits.copy(&self.bits, first.start, last.end - first.start);
-            *pending = last.trail;
+            let (start, end) = (first.start as usize, last.end as usize);
+            bits.copy(&self.bits, start, end - start);
+            *pending = last.trail as usize;
         }
         *sum = sum.then(self.sums[range.start].until(self.sums[range.end]));
     }
