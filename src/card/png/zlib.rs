@@ -106,7 +106,8 @@ impl<'a> Stream<'a> {
     }
 
     /// Appends the piece `write` writes straight into the stream and returns the sum of;
-    /// `false` when it wrote none (and nothing).
+    /// `false` when it could not make one: what it wrote is then no piece, and the caller
+    /// abandons the stream.
     pub fn write(&mut self, write: impl FnOnce(&mut Vec<u8>) -> Option<Sum>) -> bool {
         match write(self.out) {
             Some(sum) => {
