@@ -167,8 +167,9 @@ pub struct Workspace {
     snapshots: Arc<Snapshots>,
 }
 
-/// The memory the studio gives background snapshots: about 30 story-sized canvases, the
-/// glows of every shipped template format in one locale.
+/// The memory the studio gives background snapshots and glow layers: the shipped template
+/// formats in one locale take 166 MB (a canvas after each background's last glow, and each
+/// glow's layer), so a second locale's mostly fits beside them.
 const SNAPSHOT_BUDGET: usize = 256 << 20;
 
 impl Workspace {

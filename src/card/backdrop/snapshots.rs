@@ -1,5 +1,6 @@
-//! Snapshots: a background drawn node by node, with the canvas kept after each node that draws
-//! through a filter, so that a background edited after its filters is drawn again from there.
+//! Snapshots: a background drawn node by node, with the canvas kept after its filtered nodes
+//! and their layers kept alone, so that an edited background is drawn again from where it
+//! changed and blurs nothing it had blurred before.
 //!
 //! Nearly all of a background's drawing time is its blurred glows, and a designer's edit is
 //! nearly always to what lies over them (a label, a line, a colour). The studio draws each
@@ -16,6 +17,17 @@
 //! with a gradient) makes the whole tree drawn by `resvg::render`, and nothing is kept. A test
 //! draws every shipped background both ways and compares the pixels.
 //!
+//! **Layers.** An edit to a glow that others are drawn over would draw every later glow
+//! again. So each glow is also kept alone: an isolated group with opacity 1 and normal
+//! blending, drawn onto a transparent canvas, is exactly the layer resvg composites (source
+//! over nothing is the source), cropped to its drawn pixels. A kept layer is composited with
+//! the very paint resvg uses (a pattern at the layer's integer offset, the group's opacity,
+//! source over), so only the edited glow is blurred again. A glow faded by a group around
+//! it, `<g opacity="0.8"><circle … filter="url(#soft)"/></g>` as the shipped designs write
+//! them, keeps its layer through an edit to the fading too. One faded on its own element,
+//! `<circle opacity="0.8" filter=…>`, cannot be kept (drawn alone it comes out already
+//! faded, in rounded bytes) and is drawn again: the same pixels, slower.
+//!
 //! **Later.** [`Snapshots::later`] runs jobs on one thread of the snapshots' own: the studio
 //! draws there the snapshots of backgrounds it found in the disk cache, and makes the PNG
 //! bands of those it drew, so that neither waits in front of a card.
@@ -23,8 +35,8 @@
 //! **Keys.** A snapshot's key is a SHA-256 of the canvas size, the transform and every node
 //! drawn before it as usvg parsed them: their `Debug` form, which holds every coordinate,
 //! paint, filter and glyph outline, and beside it the bytes of their raster images, which
-//! that form leaves out. Snapshots live in memory only, in one process, least recently used
-//! first out of a byte budget.
+//! that form leaves out. A layer's key is the same of its node alone. Snapshots and layers
+//! live in memory only, in one process, least recently used first out of a byte budget.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -35,7 +47,8 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use sha2::{Digest, Sha256};
 
-/// Canvases kept after the filtered nodes of the backgrounds drawn through them.
+/// Canvases kept after the filtered nodes of the backgrounds drawn through them, and those
+/// nodes' own layers.
 #[derive(Debug)]
 pub struct Snapshots {
     budget: usize,
@@ -57,16 +70,36 @@ struct Kept {
 
 #[derive(Debug)]
 struct Entry {
-    canvas: Arc<tiny_skia::Pixmap>,
+    canvas: Arc<Placed>,
     used: u64,
+}
+
+/// Pixels placed on a background's canvas: a snapshot (the whole canvas) or a layer (its
+/// drawn pixels, cropped).
+#[derive(Debug)]
+struct Placed {
+    pixels: tiny_skia::Pixmap,
+    x: i32,
+    y: i32,
+}
+
+impl Placed {
+    fn bytes(&self) -> usize {
+        self.pixels.data().len()
+    }
 }
 
 /// How [`Snapshots::draw`] drew a background.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Drawn {
     /// Node by node, from the snapshot after the first `resumed` nodes (0: from the start),
-    /// drawing the `drawn` nodes after them.
-    Nodes { resumed: usize, drawn: usize },
+    /// drawing the `drawn` nodes after them; `layers` of those were composited from their
+    /// kept layers, not drawn again.
+    Nodes {
+        resumed: usize,
+        drawn: usize,
+        layers: usize,
+    },
     /// By `resvg::render`, as a whole: a node could not be drawn alone exactly.
     Whole,
 }
@@ -90,7 +123,9 @@ impl Snapshots {
 
     /// Draws `tree` with `transform` onto `pixmap`, a new (transparent) canvas, as
     /// `resvg::render` does: from the snapshot of its longest unchanged prefix of nodes, if
-    /// one is kept, keeping a snapshot after each node it draws through a filter.
+    /// one is kept, compositing the kept layers of the glows after it, and keeping the layers
+    /// it draws and a snapshot after the last filtered node (and after each whose layer
+    /// cannot be kept).
     pub fn draw(
         &self,
         tree: &usvg::Tree,
@@ -102,7 +137,8 @@ impl Snapshots {
             resvg::render(tree, transform, &mut pixmap.as_mut());
             return Drawn::Whole;
         }
-        let keys = prefix_keys(&nodes, pixmap.width(), pixmap.height());
+        let (width, height) = (pixmap.width(), pixmap.height());
+        let keys = prefix_keys(&nodes, width, height);
         let resumed = {
             let mut kept = self.lock();
             (0..nodes.len())
@@ -110,21 +146,53 @@ impl Snapshots {
                 .find_map(|i| kept.get(&keys[i]).map(|canvas| (i + 1, canvas)))
         };
         let from = match resumed {
-            Some((from, canvas)) if canvas.data().len() == pixmap.data().len() => {
-                pixmap.data_mut().copy_from_slice(canvas.data());
+            Some((from, canvas)) if canvas.pixels.data().len() == pixmap.data().len() => {
+                pixmap.data_mut().copy_from_slice(canvas.pixels.data());
                 from
             }
             _ => 0,
         };
+        let last_filtered = nodes.iter().rposition(|node| node.filtered);
+        let mut layers = 0;
         for (i, node) in nodes.iter().enumerate().skip(from) {
-            node.draw(pixmap);
-            if node.filtered {
-                self.keep(keys[i], pixmap);
+            if let Some(layer) = &node.layer {
+                let key = layer_key(&layer.alone, width, height);
+                let kept = self.lock().get(&key);
+                let pixels = match kept {
+                    Some(pixels) => {
+                        layers += 1;
+                        Some(pixels)
+                    }
+                    None => layer.alone.drawn_alone(width, height).map(|pixels| {
+                        let pixels = Arc::new(pixels);
+                        self.keep(key, pixels.clone());
+                        pixels
+                    }),
+                };
+                if let Some(pixels) = pixels {
+                    composite(&pixels, layer.opacity, pixmap);
+                }
+            } else {
+                node.draw(pixmap);
+            }
+            // A glow whose layer is kept needs a canvas after it only if it is the last: an
+            // edit between the glows composites the kept layers instead, and every draw is
+            // spared a canvas copy per glow.
+            if node.filtered && (node.layer.is_none() || Some(i) == last_filtered) {
+                self.keep(
+                    keys[i],
+                    Arc::new(Placed {
+                        pixels: pixmap.clone(),
+                        x: 0,
+                        y: 0,
+                    }),
+                );
             }
         }
         Drawn::Nodes {
             resumed: from,
             drawn: nodes.len() - from,
+            layers,
         }
     }
 
@@ -138,6 +206,7 @@ impl Snapshots {
             std::thread::Builder::new()
                 .name("snapshots".into())
                 .spawn(move || {
+                    yield_to_cards();
                     for job in jobs {
                         let _ = catch_unwind(AssertUnwindSafe(job));
                         pending.fetch_sub(1, Ordering::SeqCst);
@@ -160,8 +229,8 @@ impl Snapshots {
         self.pending.load(Ordering::SeqCst)
     }
 
-    fn keep(&self, key: [u8; 32], canvas: &tiny_skia::Pixmap) {
-        let size = canvas.data().len();
+    fn keep(&self, key: [u8; 32], canvas: Arc<Placed>) {
+        let size = canvas.bytes();
         if size > self.budget {
             return;
         }
@@ -176,16 +245,16 @@ impl Snapshots {
                 break;
             };
             if let Some(entry) = kept.entries.remove(&oldest) {
-                kept.bytes -= entry.canvas.data().len();
+                kept.bytes -= entry.canvas.bytes();
             }
         }
         kept.clock += 1;
         let entry = Entry {
-            canvas: Arc::new(canvas.clone()),
+            canvas,
             used: kept.clock,
         };
         if let Some(old) = kept.entries.insert(key, entry) {
-            kept.bytes -= old.canvas.data().len();
+            kept.bytes -= old.canvas.bytes();
         }
         kept.bytes += size;
     }
@@ -195,8 +264,19 @@ impl Snapshots {
     }
 }
 
+/// Lowers the calling thread's scheduling priority to the least (nice 19): its jobs (the
+/// disk cache's copy of a saved background, compressed at level 6) then take a core only
+/// when the designer's card does not need it. Linux keeps a nice value per thread.
+fn yield_to_cards() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: setpriority takes plain integers; `who` 0 is the calling thread on Linux.
+    unsafe {
+        libc::setpriority(libc::PRIO_PROCESS, 0, 19);
+    }
+}
+
 impl Kept {
-    fn get(&mut self, key: &[u8; 32]) -> Option<Arc<tiny_skia::Pixmap>> {
+    fn get(&mut self, key: &[u8; 32]) -> Option<Arc<Placed>> {
         self.clock += 1;
         let clock = self.clock;
         let entry = self.entries.get_mut(key)?;
@@ -213,9 +293,61 @@ struct Leaf<'a> {
     how: How<'a>,
     /// It draws through a filter: worth a snapshot after it.
     filtered: bool,
+    /// It is drawn by compositing a layer that can be kept (see [`Layer::of`]).
+    layer: Option<Layer<'a>>,
+}
+
+/// A filtered node drawn as resvg draws an isolated group: its layer, composited.
+struct Layer<'a> {
+    /// The group whose layer it is, drawn alone: the node itself, or the one child of a
+    /// group that only fades it (then an edit to the fading keeps the layer).
+    alone: Box<Leaf<'a>>,
+    /// The opacity the layer is composited with.
+    opacity: f32,
+}
+
+impl<'a> Layer<'a> {
+    /// The layer of `node`, drawn with `transform` (as `how`), if one can be kept: `node` is
+    /// an isolated group with a filter in it that resvg composites with opacity 1, normal
+    /// blending and no rotation; or a group that only fades (opacity, nothing else) one
+    /// such group.
+    fn of(node: &'a usvg::Node, transform: tiny_skia::Transform, how: How<'a>) -> Option<Self> {
+        let usvg::Node::Group(g) = node else {
+            return None;
+        };
+        if !has_filters(node) || !matches!(how, How::Node(_)) {
+            return None;
+        }
+        if layerable(g, transform) {
+            let alone = Leaf {
+                node,
+                transform,
+                how,
+                filtered: true,
+                layer: None,
+            };
+            return Some(Layer {
+                alone: Box::new(alone),
+                opacity: 1.0,
+            });
+        }
+        let fades_only = g.filters().is_empty()
+            && g.clip_path().is_none()
+            && g.mask().is_none()
+            && g.blend_mode() == usvg::BlendMode::Normal;
+        let [child] = g.children() else {
+            return None;
+        };
+        let inner = Leaf::new(child, transform.pre_concat(g.transform()))?.layer?;
+        (fades_only && inner.opacity == 1.0).then(|| Layer {
+            alone: inner.alone,
+            opacity: g.opacity().get(),
+        })
+    }
 }
 
 /// How a leaf is drawn exactly as `resvg::render` would.
+#[derive(Clone, Copy)]
 enum How<'a> {
     /// By `resvg::render_node`, with this transform (see [`Leaf::new`]).
     Node(tiny_skia::Transform),
@@ -254,7 +386,17 @@ impl<'a> Leaf<'a> {
             transform,
             how,
             filtered: has_filters(node),
+            layer: Layer::of(node, transform, how),
         })
+    }
+
+    /// The node drawn alone onto a transparent canvas of the background's size (so that
+    /// resvg bounds its filters as on the background), cropped to its drawn pixels; `None`
+    /// when it draws none.
+    fn drawn_alone(&self, width: u32, height: u32) -> Option<Placed> {
+        let mut alone = tiny_skia::Pixmap::new(width, height)?;
+        self.draw(&mut alone);
+        crop(&alone)
     }
 
     fn draw(&self, pixmap: &mut tiny_skia::Pixmap) {
@@ -308,6 +450,88 @@ fn flatten<'a>(
     true
 }
 
+/// Whether `g`, drawn with `transform`, is an isolated group whose layer resvg composites
+/// with opacity 1, normal blending and no rotation: drawn alone onto a transparent canvas,
+/// it is then exactly that layer, and compositing it again gives the same pixels.
+fn layerable(g: &usvg::Group, transform: tiny_skia::Transform) -> bool {
+    // resvg composites a filtered layer through the rotation left of its transform; none
+    // is left when the transform only scales up and shifts.
+    let t = transform.pre_concat(g.transform());
+    let unrotated = t.kx == 0.0 && t.ky == 0.0 && t.sx > 0.0 && t.sy > 0.0;
+    g.should_isolate()
+        && g.opacity() == usvg::Opacity::ONE
+        && g.blend_mode() == usvg::BlendMode::Normal
+        && (g.filters().is_empty() || unrotated)
+}
+
+/// `canvas` cropped to the rows and columns that hold a pixel that is not transparent black.
+fn crop(canvas: &tiny_skia::Pixmap) -> Option<Placed> {
+    let width = canvas.width() as usize;
+    let pixels = canvas.pixels();
+    let drawn =
+        |p: &tiny_skia::PremultipliedColorU8| *p != tiny_skia::PremultipliedColorU8::TRANSPARENT;
+    let rows: Vec<usize> = (0..canvas.height() as usize)
+        .filter(|&y| pixels[y * width..(y + 1) * width].iter().any(drawn))
+        .collect();
+    let (&top, &bottom) = (rows.first()?, rows.last()?);
+    let (mut left, mut right) = (width, 0);
+    for &y in &rows {
+        let row = &pixels[y * width..(y + 1) * width];
+        if let Some(first) = row.iter().position(drawn) {
+            left = left.min(first);
+        }
+        if let Some(last) = row.iter().rposition(drawn) {
+            right = right.max(last);
+        }
+    }
+    let rect = tiny_skia::IntRect::from_ltrb(
+        left as i32,
+        top as i32,
+        right as i32 + 1,
+        bottom as i32 + 1,
+    )?;
+    Some(Placed {
+        pixels: canvas.clone_rect(rect)?,
+        x: rect.x(),
+        y: rect.y(),
+    })
+}
+
+/// Draws a kept layer onto `canvas` as resvg draws an isolated group's layer: a pattern of
+/// the layer at its integer offset, with the group's opacity, source over, filling the
+/// layer's box. The pixels cropped away are transparent black, which source over leaves as
+/// they are at any opacity.
+fn composite(layer: &Placed, opacity: f32, canvas: &mut tiny_skia::Pixmap) {
+    let paint = tiny_skia::Paint {
+        shader: tiny_skia::Pattern::new(
+            layer.pixels.as_ref(),
+            tiny_skia::SpreadMode::Pad,
+            tiny_skia::FilterQuality::Bilinear,
+            opacity,
+            tiny_skia::Transform::from_translate(layer.x as f32, layer.y as f32),
+        ),
+        blend_mode: tiny_skia::BlendMode::SourceOver,
+        anti_alias: true,
+        ..tiny_skia::Paint::default()
+    };
+    let Some(rect) = tiny_skia::IntRect::from_xywh(
+        layer.x,
+        layer.y,
+        layer.pixels.width(),
+        layer.pixels.height(),
+    ) else {
+        return;
+    };
+    let path = tiny_skia::PathBuilder::from_rect(rect.to_rect());
+    canvas.fill_path(
+        &path,
+        &paint,
+        tiny_skia::FillRule::Winding,
+        tiny_skia::Transform::identity(),
+        None,
+    );
+}
+
 /// Whether `node` or a group in it draws through a filter.
 fn has_filters(node: &usvg::Node) -> bool {
     match node {
@@ -324,18 +548,33 @@ fn prefix_keys(nodes: &[Leaf], width: u32, height: u32) -> Vec<[u8; 32]> {
     hash.update(height.to_le_bytes());
     let mut keys = Vec::with_capacity(nodes.len());
     for leaf in nodes {
-        let t = leaf.transform;
-        for v in [t.sx, t.ky, t.kx, t.sy, t.tx, t.ty] {
-            hash.update(v.to_bits().to_le_bytes());
-        }
-        let mut out = HashWriter(&mut hash);
-        // Writing into a hash cannot fail.
-        let _ = write!(out, "{:?}", leaf.node);
-        hash.update(b"\0");
-        hash_images(leaf.node, &mut hash);
+        hash_leaf(leaf, &mut hash);
         keys.push(hash.clone().finalize().into());
     }
     keys
+}
+
+/// The key of a node's layer: the node alone, on a canvas of that size.
+fn layer_key(leaf: &Leaf, width: u32, height: u32) -> [u8; 32] {
+    let mut hash = Sha256::new();
+    hash.update(b"cardfarm layer\0");
+    hash.update(width.to_le_bytes());
+    hash.update(height.to_le_bytes());
+    hash_leaf(leaf, &mut hash);
+    hash.finalize().into()
+}
+
+/// Feeds a node's transform, its parsed form and its images' bytes to `hash`.
+fn hash_leaf(leaf: &Leaf, hash: &mut Sha256) {
+    let t = leaf.transform;
+    for v in [t.sx, t.ky, t.kx, t.sy, t.tx, t.ty] {
+        hash.update(v.to_bits().to_le_bytes());
+    }
+    let mut out = HashWriter(hash);
+    // Writing into a hash cannot fail.
+    let _ = write!(out, "{:?}", leaf.node);
+    hash.update(b"\0");
+    hash_images(leaf.node, hash);
 }
 
 /// Feeds the bytes of every raster image in `node` (in its subtrees too: patterns, masks,
@@ -389,23 +628,52 @@ mod tests {
         usvg::Tree::from_str(&svg, &usvg::Options::default()).expect("parses")
     }
 
-    fn whole(tree: &usvg::Tree) -> tiny_skia::Pixmap {
+    fn whole_with(tree: &usvg::Tree, transform: tiny_skia::Transform) -> tiny_skia::Pixmap {
         let mut pixmap = tiny_skia::Pixmap::new(120, 200).unwrap();
-        resvg::render(tree, tiny_skia::Transform::identity(), &mut pixmap.as_mut());
+        resvg::render(tree, transform, &mut pixmap.as_mut());
         pixmap
     }
 
-    fn drawn(snapshots: &Snapshots, tree: &usvg::Tree) -> (tiny_skia::Pixmap, Drawn) {
+    fn whole(tree: &usvg::Tree) -> tiny_skia::Pixmap {
+        whole_with(tree, tiny_skia::Transform::identity())
+    }
+
+    fn drawn_with(
+        snapshots: &Snapshots,
+        tree: &usvg::Tree,
+        transform: tiny_skia::Transform,
+    ) -> (tiny_skia::Pixmap, Drawn) {
         let mut pixmap = tiny_skia::Pixmap::new(120, 200).unwrap();
-        let how = snapshots.draw(tree, tiny_skia::Transform::identity(), &mut pixmap);
+        let how = snapshots.draw(tree, transform, &mut pixmap);
         (pixmap, how)
     }
 
+    fn drawn(snapshots: &Snapshots, tree: &usvg::Tree) -> (tiny_skia::Pixmap, Drawn) {
+        drawn_with(snapshots, tree, tiny_skia::Transform::identity())
+    }
+
+    fn nodes(resumed: usize, drawn: usize, layers: usize) -> Drawn {
+        Drawn::Nodes {
+            resumed,
+            drawn,
+            layers,
+        }
+    }
+
+    /// Two glows faded by a group around each, as the shipped designs fade theirs.
     const GLOWS: &str = r##"<defs><filter id="soft" x="-50%" y="-50%" width="200%" height="200%">
           <feGaussianBlur stdDeviation="12"/></filter></defs>
         <rect width="120" height="200" fill="#204"/>
-        <circle cx="40" cy="50" r="30" fill="#f4a" opacity="0.7" filter="url(#soft)"/>
-        <circle cx="80" cy="150" r="35" fill="#4af" opacity="0.45" filter="url(#soft)"/>"##;
+        <g opacity="0.7"><circle cx="40" cy="50" r="30" fill="#f4a" filter="url(#soft)"/></g>
+        <g opacity="0.45"><circle cx="80" cy="150" r="35" fill="#4af" filter="url(#soft)"/></g>"##;
+
+    /// The same glows faded on their own elements, which their layers cannot be kept for.
+    fn faded_glows() -> String {
+        GLOWS
+            .replace(r#"<g opacity="0.7"><circle"#, r#"<circle opacity="0.7""#)
+            .replace(r#"<g opacity="0.45"><circle"#, r#"<circle opacity="0.45""#)
+            .replace("</g>", "")
+    }
 
     #[test]
     fn an_edit_after_the_glows_resumes_from_them_with_the_same_pixels() {
@@ -414,15 +682,13 @@ mod tests {
             r##"{GLOWS}<rect x="10" y="90" width="100" height="3" fill="#fff" opacity="0.4"/>"##
         ));
         let (pixels, how) = drawn(&snapshots, &first);
-        assert_eq!(
-            how,
-            Drawn::Nodes {
-                resumed: 0,
-                drawn: 4
-            }
-        );
+        assert_eq!(how, nodes(0, 4, 0));
         assert_eq!(pixels, whole(&first));
-        assert_eq!(snapshots.usage().0, 2, "one canvas after each glow");
+        assert_eq!(
+            snapshots.usage().0,
+            3,
+            "a canvas after the last glow, and each glow's layer"
+        );
 
         // The line moves and a stroke is added: both glows are taken from the snapshot.
         let edited = tree(&format!(
@@ -431,41 +697,78 @@ mod tests {
                    stroke="#fff" stroke-width="2.5" stroke-dasharray="4 6"/></g>"##
         ));
         let (pixels, how) = drawn(&snapshots, &edited);
-        assert_eq!(
-            how,
-            Drawn::Nodes {
-                resumed: 3,
-                drawn: 2
-            }
-        );
+        assert_eq!(how, nodes(3, 2, 0));
         assert_eq!(pixels, whole(&edited));
     }
 
     #[test]
-    fn an_edited_glow_is_drawn_again_from_the_one_before() {
+    fn an_edit_under_a_glow_composites_the_glow_from_its_kept_layer() {
         let snapshots = Snapshots::new(1 << 20);
         drawn(&snapshots, &tree(GLOWS));
-        let edited = tree(&GLOWS.replace("opacity=\"0.45\"", "opacity=\"0.5\""));
+        // The last glow's colour: drawn again over the first, composited from its layer.
+        let edited = tree(&GLOWS.replace("#4af", "#4bf"));
         let (pixels, how) = drawn(&snapshots, &edited);
-        assert_eq!(
-            how,
-            Drawn::Nodes {
-                resumed: 2,
-                drawn: 1
-            }
-        );
+        assert_eq!(how, nodes(0, 3, 1));
         assert_eq!(pixels, whole(&edited));
-        // An edit before every glow: from the start.
+        // The first glow's colour: drawn again, and the second composited from its layer.
+        let first = tree(&GLOWS.replace("#f4a", "#f4b"));
+        let (pixels, how) = drawn(&snapshots, &first);
+        assert_eq!(how, nodes(0, 3, 1));
+        assert_eq!(pixels, whole(&first));
+        // The first glow's fading: its layer holds too.
+        let faded = tree(&GLOWS.replace(r#"opacity="0.7""#, r#"opacity="0.75""#));
+        let (pixels, how) = drawn(&snapshots, &faded);
+        assert_eq!(how, nodes(0, 3, 2));
+        assert_eq!(pixels, whole(&faded));
+        // Under every glow: neither is blurred again.
         let recoloured = tree(&GLOWS.replace("#204", "#205"));
         let (pixels, how) = drawn(&snapshots, &recoloured);
-        assert_eq!(
-            how,
-            Drawn::Nodes {
-                resumed: 0,
-                drawn: 3
-            }
-        );
+        assert_eq!(how, nodes(0, 3, 2));
         assert_eq!(pixels, whole(&recoloured));
+    }
+
+    #[test]
+    fn a_glow_faded_on_its_own_element_is_drawn_again_and_not_kept_alone() {
+        let snapshots = Snapshots::new(1 << 20);
+        let glows = faded_glows();
+        drawn(&snapshots, &tree(&glows));
+        assert_eq!(snapshots.usage().0, 2, "a canvas after each glow, no layer");
+        let recoloured = tree(&glows.replace("#204", "#205"));
+        let (pixels, how) = drawn(&snapshots, &recoloured);
+        assert_eq!(how, nodes(0, 3, 0));
+        assert_eq!(pixels, whole(&recoloured));
+    }
+
+    #[test]
+    fn scaled_rotated_clipped_and_blended_glows_give_resvgs_pixels() {
+        let body = format!(
+            r##"<defs><clipPath id="c"><rect x="0" y="0" width="90" height="120"/></clipPath>
+                </defs>{GLOWS}
+                <g transform="rotate(20 60 100)"><circle cx="60" cy="90" r="25" fill="#ff0"
+                   fill-opacity="0.6" filter="url(#soft)"/></g>
+                <g clip-path="url(#c)"><circle cx="70" cy="80" r="30" fill="#0f8"
+                   filter="url(#soft)"/></g>
+                <circle cx="30" cy="160" r="30" fill="#f80" filter="url(#soft)"
+                   style="mix-blend-mode:screen"/>"##
+        );
+        let scene = tree(&body);
+        let recoloured = tree(&body.replace("#204", "#205"));
+        for transform in [
+            tiny_skia::Transform::identity(),
+            tiny_skia::Transform::from_scale(0.75, 0.5),
+            tiny_skia::Transform::from_row(0.9, 0.0, 0.0, 0.9, 6.5, 3.25),
+        ] {
+            let snapshots = Snapshots::new(1 << 22);
+            let (pixels, _) = drawn_with(&snapshots, &scene, transform);
+            assert_eq!(pixels, whole_with(&scene, transform), "{transform:?}");
+            let (pixels, how) = drawn_with(&snapshots, &recoloured, transform);
+            assert_eq!(pixels, whole_with(&recoloured, transform), "{transform:?}");
+            if transform.is_identity() {
+                // The two plain glows and the clipped one are kept; the rotated one and the
+                // blended one are drawn again.
+                assert_eq!(how, nodes(0, 6, 3));
+            }
+        }
     }
 
     #[test]
@@ -494,13 +797,8 @@ mod tests {
         drawn(&snapshots, &with([255, 0, 0]));
         let blue = with([0, 0, 255]);
         let (pixels, how) = drawn(&snapshots, &blue);
-        assert_eq!(
-            how,
-            Drawn::Nodes {
-                resumed: 0,
-                drawn: 4
-            }
-        );
+        // Every node after the image is drawn over it again; the glows' own layers hold.
+        assert_eq!(how, nodes(0, 4, 2));
         assert_eq!(pixels, whole(&blue));
     }
 
@@ -508,28 +806,17 @@ mod tests {
     fn the_budget_drops_the_least_recently_used_canvas() {
         let canvas = 120 * 200 * 4;
         let snapshots = Snapshots::new(2 * canvas);
-        drawn(&snapshots, &tree(GLOWS));
+        let glows = faded_glows();
+        drawn(&snapshots, &tree(&glows));
         assert_eq!(snapshots.usage(), (2, 2 * canvas));
-        let other = tree(&GLOWS.replace("#204", "#205"));
+        let other = tree(&glows.replace("#204", "#205"));
         drawn(&snapshots, &other);
         assert_eq!(snapshots.usage(), (2, 2 * canvas));
         // The first background's canvases were dropped for the second's.
         let (_, how) = drawn(&snapshots, &other);
-        assert_eq!(
-            how,
-            Drawn::Nodes {
-                resumed: 3,
-                drawn: 0
-            }
-        );
-        let (_, how) = drawn(&snapshots, &tree(GLOWS));
-        assert_eq!(
-            how,
-            Drawn::Nodes {
-                resumed: 0,
-                drawn: 3
-            }
-        );
+        assert_eq!(how, nodes(3, 0, 0));
+        let (_, how) = drawn(&snapshots, &tree(&glows));
+        assert_eq!(how, nodes(0, 3, 0));
     }
 
     #[test]
@@ -541,13 +828,7 @@ mod tests {
         let snapshots = Snapshots::new(1 << 20);
         let plain = tree(&format!("{GLOWS}{lines}"));
         let (pixels, how) = drawn(&snapshots, &plain);
-        assert_eq!(
-            how,
-            Drawn::Nodes {
-                resumed: 0,
-                drawn: 5
-            }
-        );
+        assert_eq!(how, nodes(0, 5, 0));
         assert_eq!(pixels, whole(&plain));
         let line = tree(&format!(
             r##"{GLOWS}<linearGradient id="g"><stop offset="0" stop-color="#fff"/>
@@ -559,8 +840,9 @@ mod tests {
         assert_eq!(pixels, whole(&line));
         assert_eq!(
             snapshots.usage().0,
-            2,
-            "the plain lines' glows, and none of the whole draw's"
+            3,
+            "the plain lines' glows (a canvas after the last, and each one's layer), and none \
+             of the whole draw's"
         );
     }
 }
