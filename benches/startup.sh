@@ -15,9 +15,11 @@
 #                          batch paid at start before backgrounds were chosen by the plan
 #   studio save          a layer saved in the studio (a copy of the templates): from the write
 #                          to the card fetched again after its change event (python3); then
-#                          the same for three edits of the background file: a line over the
-#                          glows moved, the last glow's opacity, the first glow's (see the script)
+#                          the same for four edits of the background file: a line over the
+#                          glows moved, the last glow's colour, the first glow's colour, the
+#                          first glow's fading (see the script)
 #
+# STUDIO_ONLY=1 runs the studio saves alone; STUDIO_LOG=FILE keeps the studio's log.
 # The cache lives in a temporary folder: nothing is read from or written to ~/.cache.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -65,7 +67,9 @@ record() {
   cpu[$1]="${cpu[$1]:-} $used"
   printf '%-34s run %2d: %6d ms wall, %6d ms CPU\n' "$1" "$3" "$wall" "$used"
 }
-for i in $(seq "$runs"); do
+start_runs=$runs
+[ -n "${STUDIO_ONLY:-}" ] && start_runs=0
+for i in $(seq "$start_runs"); do
   record "render, warm cache" "$(ms render $cache)" "$i"
   record "render, no cache" "$(ms render --no-cache)" "$i"
   record "batch, warm cache" "$(ms batch $cache --templates top-artists)" "$i"
@@ -83,11 +87,12 @@ studio_median=
 studio_bg_median=
 studio_glow_median=
 studio_first_median=
+studio_fade_median=
 if command -v python3 >/dev/null; then
   cp -r templates "$work/templates"
   port=$((20000 + RANDOM % 20000))
   $one "$bin" --template-dir "$work/templates" $cache studio --addr "127.0.0.1:$port" \
-    --user typical >"$work/studio.log" 2>&1 &
+    --user typical >"${STUDIO_LOG:-$work/studio.log}" 2>&1 &
   studio_pid=$!
   studio_medians=$(python3 - "$port" "$work/templates/top-artists" "$runs" <<'EOF'
 import statistics, sys, time, urllib.request
@@ -119,18 +124,20 @@ next_event()  # hello
 # Each save writes different bytes, so the disk cache never has the background:
 #   layer       a comment the card does not show;
 #   background  the divider under the artists moved down i px (drawn after the glows);
-#   last glow   the innermost glow's opacity (it and what lies over it are drawn again);
-#   first glow  the first glow's opacity: every glow is drawn again (the worst case).
+#   last glow   the innermost glow's colour (its blur and what lies over it drawn again);
+#   first glow  the first glow's colour: its blur drawn again, with every glow and line
+#               over it (the later glows composited from their kept layers);
+#   first fade  the first glow's fading (the group around it): no blur drawn again.
 edits = [
     ("studio save, layer", "story.svg.hbs", lambda s, i: s + f"<!-- save {i} {time.time()} -->\n"),
     ("studio save, background", "story-bg.svg",
      lambda s, i: s.replace('y="1228"', f'y="{1229 + i}"')),
     ("studio save, last glow", "story-bg.svg",
-     lambda s, i: s.replace('opacity="0.5" filter="url(#softer)"',
-                            f'opacity="0.{51 + i}" filter="url(#softer)"')),
+     lambda s, i: s.replace('fill="#ff9ed2"', f'fill="#ff9e{0xd3 + i:02x}"')),
     ("studio save, first glow", "story-bg.svg",
-     lambda s, i: s.replace('opacity="0.8" filter="url(#soft)"',
-                            f'opacity="0.{81 + i}" filter="url(#soft)"')),
+     lambda s, i: s.replace('fill="#7b2cbf"', f'fill="#7b2c{0xc0 + i:02x}"')),
+    ("studio save, first fade", "story-bg.svg",
+     lambda s, i: s.replace('<g opacity="0.8">', f'<g opacity="0.{81 + i}">')),
 ]
 medians = []
 for label, name, edit in edits:
@@ -159,19 +166,22 @@ for label, name, edit in edits:
 print(" ".join(medians))
 EOF
 )
-  read -r studio_median studio_bg_median studio_glow_median studio_first_median <<<"$studio_medians"
+  read -r studio_median studio_bg_median studio_glow_median studio_first_median \
+    studio_fade_median <<<"$studio_medians"
 fi
 
 echo
 echo "medians of $runs runs (every template: $slow_runs), one core:"
 for k in "render, warm cache" "render, no cache" "batch, warm cache" "batch, no cache" \
   "batch, every template, no cache"; do
+  [ -n "${times[$k]:-}" ] || continue
   printf '  %-34s %6d ms wall, %6d ms CPU\n' "$k" "$(echo "${times[$k]}" | median)" \
     "$(echo "${cpu[$k]}" | median)"
 done
 [ -n "$studio_median" ] && printf '  %-34s %6d ms wall\n' "studio save, layer (to the card)" "$studio_median" \
   "studio save, background (to the card)" "$studio_bg_median" \
   "studio save, last glow (to the card)" "$studio_glow_median" \
-  "studio save, first glow (to the card)" "$studio_first_median"
+  "studio save, first glow (to the card)" "$studio_first_median" \
+  "studio save, first fade (to the card)" "$studio_fade_median"
 echo "host load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 du -sh "$work/cache/backgrounds" | sed 's/^/cache: /'
