@@ -168,9 +168,9 @@ pub struct Workspace {
 }
 
 /// The memory the studio gives background snapshots and glow layers: the shipped template
-/// formats in one locale take 166 MB (a canvas after each background's last glow, and each
-/// glow's layer), so a second locale's mostly fits beside them.
-const SNAPSHOT_BUDGET: usize = 256 << 20;
+/// formats in one locale take 220 MB (a canvas where each run of glows ends, and each glow's
+/// layer), so two locales' fit.
+const SNAPSHOT_BUDGET: usize = 512 << 20;
 
 impl Workspace {
     /// Loads fonts, templates, fixtures and the dataset. Broken templates and unreadable

@@ -124,7 +124,7 @@ impl Snapshots {
     /// Draws `tree` with `transform` onto `pixmap`, a new (transparent) canvas, as
     /// `resvg::render` does: from the snapshot of its longest unchanged prefix of nodes, if
     /// one is kept, compositing the kept layers of the glows after it, and keeping the layers
-    /// it draws and a snapshot after the last filtered node (and after each whose layer
+    /// it draws and a snapshot where a run of filtered nodes ends (and after each whose layer
     /// cannot be kept).
     pub fn draw(
         &self,
@@ -152,7 +152,6 @@ impl Snapshots {
             }
             _ => 0,
         };
-        let last_filtered = nodes.iter().rposition(|node| node.filtered);
         let mut layers = 0;
         for (i, node) in nodes.iter().enumerate().skip(from) {
             if let Some(layer) = &node.layer {
@@ -175,10 +174,11 @@ impl Snapshots {
             } else {
                 node.draw(pixmap);
             }
-            // A glow whose layer is kept needs a canvas after it only if it is the last: an
-            // edit between the glows composites the kept layers instead, and every draw is
-            // spared a canvas copy per glow.
-            if node.filtered && (node.layer.is_none() || Some(i) == last_filtered) {
+            // A glow whose layer is kept needs a canvas after it only where a run of glows
+            // ends: an edit between them composites the kept layers instead, and every draw
+            // is spared a canvas copy per glow.
+            let ends_run = nodes.get(i + 1).is_none_or(|next| !next.filtered);
+            if node.filtered && (node.layer.is_none() || ends_run) {
                 self.keep(
                     keys[i],
                     Arc::new(Placed {
