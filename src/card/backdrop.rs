@@ -10,6 +10,7 @@
 //! background's compressed bands as they are.
 
 pub mod cache;
+mod glow;
 pub mod snapshots;
 
 use std::ops::Range;

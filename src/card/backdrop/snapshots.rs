@@ -47,6 +47,8 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use sha2::{Digest, Sha256};
 
+use super::glow;
+
 /// Canvases kept after the filtered nodes of the backgrounds drawn through them, and those
 /// nodes' own layers.
 #[derive(Debug)]
@@ -162,7 +164,7 @@ impl Snapshots {
                         layers += 1;
                         Some(pixels)
                     }
-                    None => layer.alone.drawn_alone(width, height).map(|pixels| {
+                    None => layer.alone.layer_alone(width, height).map(|pixels| {
                         let pixels = Arc::new(pixels);
                         self.keep(key, pixels.clone());
                         pixels
@@ -399,6 +401,19 @@ impl<'a> Leaf<'a> {
         crop(&alone)
     }
 
+    /// The layer resvg composites for this leaf (an isolated group, see [`Layer::of`]),
+    /// cropped to the canvas and to its drawn pixels: blurred here where it is a glow (see
+    /// [`glow`]), else drawn alone by resvg; `None` when it draws none.
+    fn layer_alone(&self, width: u32, height: u32) -> Option<Placed> {
+        if let usvg::Node::Group(g) = self.node {
+            // A glow is blurred here; resvg draws anything else (`NotAGlow`).
+            if let Ok(layer) = glow::layer(g, self.transform, width, height) {
+                return layer.and_then(|layer| on_canvas(layer, width, height));
+            }
+        }
+        self.drawn_alone(width, height)
+    }
+
     fn draw(&self, pixmap: &mut tiny_skia::Pixmap) {
         match self.how {
             How::Node(shifted) => {
@@ -494,6 +509,22 @@ fn crop(canvas: &tiny_skia::Pixmap) -> Option<Placed> {
         pixels: canvas.clone_rect(rect)?,
         x: rect.x(),
         y: rect.y(),
+    })
+}
+
+/// The part of a glow's layer on a canvas of `width` × `height`, cropped to its drawn
+/// pixels: what compositing the layer onto a transparent canvas and cropping it gives.
+fn on_canvas(layer: glow::Layer, width: u32, height: u32) -> Option<Placed> {
+    let canvas = tiny_skia::IntRect::from_xywh(0, 0, width, height)?;
+    let seen = layer.rect.intersect(&canvas)?;
+    let part = layer
+        .pixels
+        .clone_rect(seen.translate(-layer.rect.x(), -layer.rect.y())?)?;
+    let cropped = crop(&part)?;
+    Some(Placed {
+        x: cropped.x + seen.x(),
+        y: cropped.y + seen.y(),
+        ..cropped
     })
 }
 
