@@ -1,11 +1,12 @@
-//! Every shipped background drawn through snapshots, as the studio draws a saved one, is the
-//! same pixels as `resvg::render` draws it, and the shipped designs do resume after their
-//! glows: in a second and third locale only the words are drawn again. An edit under every
+//! Every shipped background drawn through snapshots, as the studio draws a saved one, and
+//! drawn once, as a cache miss draws it, is the same pixels as `resvg::render` draws it, and
+//! the shipped designs do resume after their glows: in a second and third locale only the
+//! words are drawn again. An edit under every
 //! glow composites each glow from its kept layer, with the same pixels again.
 
 mod common;
 
-use cardfarm::card::backdrop::snapshots::{Drawn, Snapshots};
+use cardfarm::card::backdrop::snapshots::{self, Drawn, Snapshots};
 use cardfarm::Source;
 use common::{fixture, fixtures, renderer};
 
@@ -58,6 +59,13 @@ fn every_shipped_background_drawn_from_snapshots_is_the_whole_render() {
                     assert!(
                         drawn == whole,
                         "{template}/{format} for {name}: snapshots drew other pixels ({how:?})"
+                    );
+                    let mut once =
+                        tiny_skia::Pixmap::new(inspection.width, inspection.height).unwrap();
+                    snapshots::draw_unkept(&tree, transform, &mut once);
+                    assert!(
+                        once == whole,
+                        "{template}/{format} for {name}: drawn once, other pixels"
                     );
                     match how {
                         Drawn::Nodes { resumed, .. } if n == 0 => assert_eq!(resumed, 0),

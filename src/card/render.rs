@@ -641,7 +641,7 @@ impl Renderer {
                     bands: None,
                 }));
             }
-            draw(&tree, f, &mut pixmap);
+            backdrop::snapshots::draw_unkept(&tree, layer_transform(&tree, f), &mut pixmap);
             self.drawn.fetch_add(1, Ordering::Relaxed);
             let backdrop = Backdrop::new(pixmap).map_err(|e| e.to_string())?;
             if let Some((cache, key)) = &key {

@@ -287,6 +287,32 @@ impl Kept {
     }
 }
 
+/// Draws `tree` with `transform` onto `pixmap` as `resvg::render` does, its glows blurred
+/// here (see [`glow`]), keeping nothing: a background drawn once, for the disk cache or for
+/// one process's cards.
+pub fn draw_unkept(
+    tree: &usvg::Tree,
+    transform: tiny_skia::Transform,
+    pixmap: &mut tiny_skia::Pixmap,
+) {
+    let mut nodes = Vec::new();
+    if !flatten(tree.root(), transform, &mut nodes) {
+        resvg::render(tree, transform, &mut pixmap.as_mut());
+        return;
+    }
+    let (width, height) = (pixmap.width(), pixmap.height());
+    for node in &nodes {
+        match &node.layer {
+            Some(layer) => {
+                if let Some(pixels) = layer.alone.layer_alone(width, height) {
+                    composite(&pixels, layer.opacity, pixmap);
+                }
+            }
+            None => node.draw(pixmap),
+        }
+    }
+}
+
 /// One node as `resvg::render` reaches it: with the transform of its plain ancestors.
 struct Leaf<'a> {
     node: &'a usvg::Node,
