@@ -26,7 +26,9 @@
 //! it, `<g opacity="0.8"><circle … filter="url(#soft)"/></g>` as the shipped designs write
 //! them, keeps its layer through an edit to the fading too. One faded on its own element,
 //! `<circle opacity="0.8" filter=…>`, cannot be kept (drawn alone it comes out already
-//! faded, in rounded bytes) and is drawn again: the same pixels, slower.
+//! faded, in rounded bytes) and is drawn again: the same pixels, slower. A layer that is a
+//! glow (one Gaussian blur of shapes) is blurred by `backdrop::glow`, the same pixels as resvg's in
+//! about half the time; [`draw_unkept`] draws a whole background that way, keeping nothing.
 //!
 //! **Later.** [`Snapshots::later`] runs jobs on one thread of the snapshots' own: the studio
 //! draws there the snapshots of backgrounds it found in the disk cache, and makes the PNG
@@ -288,7 +290,7 @@ impl Kept {
 }
 
 /// Draws `tree` with `transform` onto `pixmap` as `resvg::render` does, its glows blurred
-/// here (see [`glow`]), keeping nothing: a background drawn once, for the disk cache or for
+/// here (see `backdrop::glow`), keeping nothing: a background drawn once, for the disk cache or for
 /// one process's cards.
 pub fn draw_unkept(
     tree: &usvg::Tree,
