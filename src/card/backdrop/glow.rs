@@ -178,13 +178,13 @@ fn apply_blur(
         }
         let width = image.width() as usize;
         box_blur(dx, dy, image.data_mut(), width);
-        if region_clipped(local, subregion) {
+        if local != subregion {
             clear_outside(&mut image, subregion.translate(-local.x(), -local.y()));
         }
         if linear {
             convert(&mut image, to_srgb());
         }
-    } else if region_clipped(local, subregion) {
+    } else if local != subregion {
         // No blur: the source graphic, in sRGB, clipped to the subregion.
         clear_outside(&mut image, subregion.translate(-local.x(), -local.y()));
     }
@@ -199,10 +199,6 @@ fn apply_blur(
         None,
     );
     Ok(())
-}
-
-fn region_clipped(region: IntRect, subregion: IntRect) -> bool {
-    region != subregion
 }
 
 /// resvg's `resolve_std_dev`: the deviations in pixels, `None` for no blur, and `NotAGlow`
