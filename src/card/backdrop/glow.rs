@@ -6,8 +6,9 @@
 //! each rounded to a byte) and converts it back. Most of a large glow's time is the
 //! vertical passes, which walk each column of a 1,300 px square image down in turn. Here
 //! they walk rows, carrying one sum per column, and every average is rounded with the same
-//! f32 arithmetic: the pixels are resvg's to the bit, in about a fifth of the time. The
-//! colour conversions become one table lookup per channel.
+//! f32 arithmetic: the pixels are resvg's to the bit, and a background of glows draws in
+//! about half the time (docs/performance.md). The colour conversions become one table lookup
+//! per channel.
 //!
 //! Only that case is drawn here; anything else (other primitives, a small deviation that
 //! resvg blurs another way, a clip, a mask, nested groups, pattern paints) is left to resvg.
